@@ -1,0 +1,133 @@
+/**
+ * The real-browser harness: Debian's Chromium with the built extension loaded, and every
+ * production API host mapped onto the local emulators (no test-only URLs in the product).
+ */
+import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startHub, type Emulator, type Hub } from '../emulators/hub';
+
+export const EXTENSION_PATH = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function chromiumArgs(resolverRules: string): string[] {
+  return [
+    `--disable-extensions-except=${EXTENSION_PATH}`,
+    `--load-extension=${EXTENSION_PATH}`,
+    `--host-resolver-rules=${resolverRules}, EXCLUDE localhost`,
+    '--ignore-certificate-errors',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ];
+}
+
+export async function launchWithExtension(userDataDir: string, resolverRules: string): Promise<BrowserContext> {
+  if (!existsSync(join(EXTENSION_PATH, 'manifest.json'))) {
+    throw new Error(`No built extension at ${EXTENSION_PATH}: run "npm run build" first.`);
+  }
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: chromiumArgs(resolverRules),
+  });
+}
+
+export async function extensionWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}
+
+/**
+ * Stops the extension's service worker the way Chrome does when it idles: CDP
+ * `ServiceWorker.stopWorker` on each running version, resolved once Chrome reports it stopped.
+ */
+export async function stopServiceWorker(context: BrowserContext, extensionId: string): Promise<void> {
+  const page = await context.newPage();
+  try {
+    await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+    const cdp = await context.newCDPSession(page);
+    const status = new Map<string, string>();
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const version of versions) {
+        if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) {
+          status.set(version.versionId, version.runningStatus);
+        }
+      }
+    });
+    await cdp.send('ServiceWorker.enable');
+    await expectSoon(() => status.size > 0, 'the extension service worker to be listed');
+    for (const [versionId, runningStatus] of status) {
+      if (runningStatus !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
+    }
+    await expectSoon(() => [...status.values()].every((s) => s === 'stopped'), 'the service worker to stop');
+    await cdp.detach();
+  } finally {
+    await page.close();
+  }
+}
+
+async function expectSoon(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Sends a runtime message from an extension page, as the popup or options page would. */
+export function sendFromExtensionPage<T>(page: Page, message: unknown): Promise<T> {
+  return page.evaluate((payload) => {
+    const { chrome } = globalThis as unknown as {
+      chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+    };
+    return chrome.runtime.sendMessage(payload);
+  }, message) as Promise<T>;
+}
+
+interface Fixtures {
+  /** Emulators to serve; a test file overrides this fixture to serve its own. */
+  emulators: Emulator[];
+  hub: Hub;
+  userDataDir: string;
+  context: BrowserContext;
+  serviceWorker: Worker;
+  extensionId: string;
+  stopWorker: () => Promise<void>;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  emulators: async ({}, use) => use([]),
+  hub: async ({ emulators }, use) => {
+    const hub = await startHub(emulators);
+    await use(hub);
+    await hub.close();
+  },
+  // eslint-disable-next-line no-empty-pattern
+  userDataDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cohort-sync-profile-'));
+    await use(dir);
+    rmSync(dir, { recursive: true, force: true });
+  },
+  context: async ({ hub, userDataDir }, use) => {
+    const context = await launchWithExtension(userDataDir, hub.resolverRules);
+    await use(context);
+    await context.close();
+  },
+  serviceWorker: async ({ context }, use) => {
+    await use(await extensionWorker(context));
+  },
+  extensionId: async ({ serviceWorker }, use) => {
+    await use(new URL(serviceWorker.url()).host);
+  },
+  stopWorker: async ({ context, extensionId }, use) => {
+    await use(() => stopServiceWorker(context, extensionId));
+  },
+});
+
+export const expect = test.expect;

@@ -1,0 +1,85 @@
+/**
+ * Faults on demand: a test queues what the next matching request(s) should suffer, and the
+ * emulator applies it before doing its normal work.
+ */
+import type { ServerResponse } from 'node:http';
+import type { EmulatorRequest } from './hub';
+
+export type Fault =
+  | { kind: 'status'; status: number; body?: string; contentType?: string }
+  /** 200 with a body that is not JSON. */
+  | { kind: 'malformed' }
+  /** Never answers (the client's timeout must fire). */
+  | { kind: 'hang' }
+  /** Drops the connection without an answer. */
+  | { kind: 'reset' }
+  /** Answers normally after an extra delay. */
+  | { kind: 'delay'; ms: number };
+
+interface QueuedFault {
+  path: string | RegExp;
+  fault: Fault;
+  remaining: number;
+  /** Skip this many matching requests before the fault fires: "fail the 3rd page". */
+  skip: number;
+}
+
+export class FaultPlan {
+  private queue: QueuedFault[] = [];
+
+  /** The next `times` requests whose path matches get `fault`, after `skip` that pass untouched. */
+  add(path: string | RegExp, fault: Fault, options: { times?: number; skip?: number } = {}): void {
+    this.queue.push({ path, fault, remaining: options.times ?? 1, skip: options.skip ?? 0 });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  take(request: EmulatorRequest): Fault | undefined {
+    const path = request.url.pathname;
+    const entry = this.queue.find((queued) =>
+      typeof queued.path === 'string' ? queued.path === path : queued.path.test(path),
+    );
+    if (!entry) return undefined;
+    if (entry.skip > 0) {
+      entry.skip--;
+      return undefined;
+    }
+    entry.remaining--;
+    if (entry.remaining <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
+    return entry.fault;
+  }
+}
+
+/**
+ * Applies a fault. Returns true when the fault produced the whole answer, false when the
+ * emulator should go on and answer normally (the `delay` fault).
+ */
+export async function applyFault(fault: Fault, response: ServerResponse): Promise<boolean> {
+  switch (fault.kind) {
+    case 'delay':
+      await delay(fault.ms);
+      return false;
+    case 'status':
+      response
+        .writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' })
+        .end(fault.body ?? '');
+      return true;
+    case 'malformed':
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "ok", "results": [');
+      return true;
+    case 'hang':
+      // Keep the socket open until the client gives up; the hub destroys it on close.
+      return true;
+    case 'reset':
+      response.socket?.destroy();
+      return true;
+  }
+}
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
