@@ -14,7 +14,8 @@ export type ApiErrorKind =
   | 'server' // 5xx
   | 'network' // no answer: DNS, refused, reset
   | 'timeout' // answer too slow
-  | 'malformed'; // 2xx whose body is not what the contract says
+  | 'malformed' // 2xx whose body is not what the contract says
+  | 'session-expired'; // Mixpanel's engage session_id no longer pages: the read must start again at page 0
 
 const RETRYABLE: ReadonlySet<ApiErrorKind> = new Set(['rate-limit', 'server', 'network', 'timeout']);
 
