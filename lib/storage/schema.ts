@@ -1,0 +1,171 @@
+/**
+ * The shapes of everything the extension keeps, as zod schemas: parsed on every read, so state
+ * written by an older version or tampered with never flows on unchecked.
+ * Nothing here holds a secret: passcode and service-account secret live in lib/storage/secrets.ts.
+ */
+import { z } from 'zod';
+
+export const CLEVERTAP_REGIONS = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const;
+export const MIXPANEL_REGIONS = ['us', 'eu', 'in'] as const;
+
+export const CleverTapConnectionSchema = z.object({
+  accountId: z.string().min(1),
+  region: z.enum(CLEVERTAP_REGIONS),
+  connectedAt: z.number(),
+});
+export type CleverTapConnection = z.infer<typeof CleverTapConnectionSchema>;
+
+export const MixpanelConnectionSchema = z.object({
+  username: z.string().min(1),
+  projectId: z.number().int().positive(),
+  region: z.enum(MIXPANEL_REGIONS),
+  workspaceId: z.number().int().positive().optional(),
+  projectName: z.string().optional(),
+  connectedAt: z.number(),
+});
+export type MixpanelConnection = z.infer<typeof MixpanelConnectionSchema>;
+
+export const ConnectionsSchema = z.object({
+  clevertap: CleverTapConnectionSchema.nullable(),
+  mixpanel: MixpanelConnectionSchema.nullable(),
+});
+export type Connections = z.infer<typeof ConnectionsSchema>;
+export const NO_CONNECTIONS: Connections = { clevertap: null, mixpanel: null };
+
+export const DELIVERY_MODES = ['segment', 'property', 'both'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+const eventName = z
+  .string()
+  .trim()
+  .min(1, 'Give the event a name.')
+  .max(512, 'CleverTap event names are at most 512 characters.');
+
+export const SettingsSchema = z.object({
+  deliveryMode: z.enum(DELIVERY_MODES),
+  segmentPrefix: z.string().max(100, 'Keep the prefix under 100 characters.'),
+  propertyName: z
+    .string()
+    .trim()
+    .min(1, 'The property needs a name.')
+    .max(120, 'CleverTap property names are at most 120 characters.'),
+  events: z.object({ enabled: z.boolean(), added: eventName, removed: eventName }),
+  /** CleverTap mails the result of each custom-list upload to this address; required for Segment delivery. */
+  notificationEmail: z.union([z.literal(''), z.email('Enter an email address, like admin@example.com.')]),
+  /** Share of the segment a run may remove before it waits for review. */
+  removalThreshold: z.number().min(0.01, 'Use at least 1 %.').max(1, 'Use at most 100 %.'),
+  queryBudget: z.object({
+    hourly: z.number().int().min(1, 'Allow at least 1 query an hour.').max(60, 'Mixpanel allows 60 queries an hour.'),
+    concurrent: z.number().int().min(1, 'Allow at least 1.').max(5, 'Mixpanel allows 5 concurrent queries.'),
+  }),
+  notifyOnFailure: z.boolean(),
+  historyLimit: z.number().int().min(1).max(1000),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  deliveryMode: 'segment',
+  segmentPrefix: 'Mixpanel: ',
+  propertyName: 'Mixpanel Cohorts',
+  events: { enabled: false, added: 'Mixpanel Cohort Entered', removed: 'Mixpanel Cohort Exited' },
+  notificationEmail: '',
+  removalThreshold: 0.5,
+  queryBudget: { hourly: 50, concurrent: 3 },
+  notifyOnFailure: true,
+  historyLimit: 100,
+};
+
+export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
+export type SyncType = (typeof SYNC_TYPES)[number];
+
+export const SkipCountsSchema = z.object({
+  /** No `$CleverTap_user_id` on the profile. */
+  missingId: z.number(),
+  /** Empty, blank, not text, too long, or a value CleverTap forbids. */
+  invalidId: z.number(),
+  /** Another profile in the cohort already carries this id. */
+  duplicateId: z.number(),
+});
+export type SkipCounts = z.infer<typeof SkipCountsSchema>;
+export const NO_SKIPS: SkipCounts = { missingId: 0, invalidId: 0, duplicateId: 0 };
+
+export const RunCountsSchema = z.object({
+  read: z.number(),
+  exported: z.number(),
+  skipped: SkipCountsSchema,
+  added: z.number(),
+  removed: z.number(),
+  rejected: z.number(),
+});
+export type RunCounts = z.infer<typeof RunCountsSchema>;
+
+export const RUN_OUTCOMES = ['synced', 'failed', 'paused', 'discarded'] as const;
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  syncId: z.string(),
+  trigger: z.enum(['start', 'schedule', 'manual']),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  outcome: z.enum(RUN_OUTCOMES),
+  reason: z.string().optional(),
+  counts: RunCountsSchema,
+  mixpanelQueries: z.number(),
+  clevertapRequests: z.number(),
+  /** Rejected by CleverTap, with its reason; capped, `counts.rejected` has the full number. */
+  rejections: z.array(z.object({ identity: z.string(), code: z.number(), error: z.string() })),
+  segmentId: z.number().optional(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RUN_PHASES = ['reading', 'reviewing', 'delivering', 'committing'] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+
+export const SyncStatusSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('scheduled') }),
+  z.object({
+    state: z.literal('running'),
+    phase: z.enum(RUN_PHASES),
+    done: z.number(),
+    total: z.number(),
+    /** Epoch ms when the run is expected to finish. */
+    etaAt: z.number().optional(),
+  }),
+  z.object({ state: z.literal('synced') }),
+  z.object({ state: z.literal('paused'), reason: z.string() }),
+  z.object({ state: z.literal('failed'), reason: z.string() }),
+  z.object({
+    state: z.literal('needs-review'),
+    reason: z.string(),
+    removals: z.number(),
+    segmentSize: z.number(),
+  }),
+]);
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+export const SyncSchema = z.object({
+  /** `<projectId>:<cohortId>`: a cohort has at most one sync per project. */
+  id: z.string(),
+  projectId: z.number(),
+  cohortId: z.number(),
+  cohortName: z.string(),
+  type: z.enum(SYNC_TYPES),
+  createdAt: z.number(),
+  status: SyncStatusSchema,
+  lastRun: RunSummarySchema.optional(),
+  /** Dynamic syncs only: when the alarm fires next. */
+  nextRunAt: z.number().optional(),
+  /** Set when the schedule cannot keep up with the query budget, with the time a run can next start. */
+  behindUntil: z.number().optional(),
+});
+export type Sync = z.infer<typeof SyncSchema>;
+
+export const syncIdFor = (projectId: number, cohortId: number) => `${projectId}:${cohortId}`;
+
+/** What every page sees: the single source of truth the background keeps in storage.local. */
+export const AppStateSchema = z.object({
+  connections: ConnectionsSchema,
+  settings: SettingsSchema,
+  syncs: z.array(SyncSchema),
+});
+export type AppState = z.infer<typeof AppStateSchema>;
