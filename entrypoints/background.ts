@@ -1,15 +1,22 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
+import { browserEnvironment } from '../lib/sync/environment';
+import { createRouter } from '../lib/sync/router';
+import { SyncService } from '../lib/sync/service';
 
 export default defineBackground({
   type: 'module',
   main() {
-    const startedAt = Date.now();
+    const env = browserEnvironment();
+    const service = new SyncService(env);
+    const route = createRouter(service, env, Date.now());
+
     // Listeners are registered synchronously, as MV3 requires for a worker woken by an event.
-    browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
-      if (sender.id !== browser.runtime.id) return undefined;
-      if ((message as { type?: unknown } | null)?.type === 'ping') return Promise.resolve({ startedAt });
-      return undefined;
-    });
+    browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+    browser.alarms.onAlarm.addListener((alarm) => void service.onAlarm(alarm.name));
+    browser.runtime.onStartup.addListener(() => void service.resumeAll());
+
+    // Every start of the worker: alarms re-created, interrupted runs resumed.
+    void service.resumeAll();
   },
 });

@@ -1,0 +1,56 @@
+/**
+ * The project's cohort list, cached so that opening menus never costs Mixpanel queries, and the
+ * preview that tells how many members would be exported or skipped, and why.
+ */
+import browser from 'webextension-polyfill';
+import { z } from 'zod';
+import type { Cohort, MixpanelClient } from '../mixpanel/client';
+import type { CohortPreview, CohortSummary } from '../messages';
+import { NO_SKIPS } from '../storage/schema';
+import { classifyProfile, OUTPUT_PROPERTIES } from './classify';
+
+const CACHE_KEY = 'cohortCache';
+/** Cohort lists change rarely; a refresh is one click away. */
+export const COHORT_CACHE_MS = 10 * 60 * 1000;
+
+const CacheSchema = z.object({
+  projectId: z.number(),
+  fetchedAt: z.number(),
+  cohorts: z.array(z.object({ id: z.number(), name: z.string(), count: z.number(), description: z.string() })),
+});
+
+export async function saveCohortCache(projectId: number, cohorts: Cohort[], now: number): Promise<CohortSummary[]> {
+  const summaries = cohorts.map(({ id, name, count, description }) => ({ id, name, count, description }));
+  await browser.storage.local.set({ [CACHE_KEY]: { projectId, fetchedAt: now, cohorts: summaries } });
+  return summaries;
+}
+
+export async function cachedCohorts(
+  projectId: number,
+  now: number,
+  fetchCohorts: () => Promise<Cohort[]>,
+  refresh = false,
+): Promise<{ cohorts: CohortSummary[]; fetchedAt: number }> {
+  const parsed = CacheSchema.safeParse((await browser.storage.local.get(CACHE_KEY))[CACHE_KEY]);
+  if (!refresh && parsed.success && parsed.data.projectId === projectId && now - parsed.data.fetchedAt < COHORT_CACHE_MS) {
+    return { cohorts: parsed.data.cohorts, fetchedAt: parsed.data.fetchedAt };
+  }
+  return { cohorts: await saveCohortCache(projectId, await fetchCohorts(), now), fetchedAt: now };
+}
+
+/** Reads the whole cohort once and counts outcomes exactly as a run would, without staging. */
+export async function previewCohort(mixpanel: MixpanelClient, cohortId: number): Promise<CohortPreview> {
+  const seen = new Set<string>();
+  const skipped = { ...NO_SKIPS };
+  let read = 0;
+  for await (const page of mixpanel.engagePages({ cohortId, outputProperties: OUTPUT_PROPERTIES })) {
+    read += page.profiles.length;
+    for (const profile of page.profiles) {
+      const outcome = classifyProfile(profile.distinctId, profile.properties);
+      if ('skip' in outcome) skipped[outcome.skip]++;
+      else if (seen.has(outcome.member.identity)) skipped.duplicateId++;
+      else seen.add(outcome.member.identity);
+    }
+  }
+  return { cohortId, read, exportable: seen.size, skipped };
+}

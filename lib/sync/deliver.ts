@@ -1,0 +1,162 @@
+/**
+ * Phase 3 of a run: bring CleverTap in line with the diff, in the sync's delivery mode.
+ * Work is split into numbered batches of ≤ 1000 records; each finished batch is checkpointed,
+ * so a resumed run sends no batch twice.
+ */
+import { forEachConcurrent } from '../http/concurrency';
+import type { CleverTapClient, ProfileRecord, UploadResult } from '../clevertap/client';
+import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
+import { readChanges, snapshotIdentities, type Change, type ChangeOp } from '../storage/snapshots';
+import type { Settings } from '../storage/schema';
+
+export const BATCH_SIZE = 1000;
+/** CleverTap allows 15 concurrent upload requests per account. */
+export const UPLOAD_CONCURRENCY = 15;
+export const SEGMENT_CREATOR = 'Cohort Sync';
+
+export interface DeliverContext {
+  clevertap: CleverTapClient;
+  settings: Settings;
+  cohortId: number;
+  cohortName: string;
+  signal: AbortSignal;
+  /** CleverTap requests made since the last call: folded into the checkpoint. */
+  takeRequests: () => number;
+  onProgress: (run: ActiveRun, done: number, total: number) => Promise<void>;
+}
+
+interface BatchStep {
+  name: string;
+  op: ChangeOp;
+  count: number;
+  send: (changes: Change[]) => Promise<UploadResult>;
+}
+
+export function segmentName(settings: Settings, cohortName: string): string {
+  return `${settings.segmentPrefix}${cohortName}`;
+}
+
+export function usesSegment(settings: Settings): boolean {
+  return settings.deliveryMode !== 'property';
+}
+
+export function usesProperty(settings: Settings): boolean {
+  return settings.deliveryMode !== 'segment';
+}
+
+export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
+  let run = start;
+  const steps = batchSteps(run, ctx);
+  const total = steps.reduce((sum, step) => sum + batchCount(step.count), 0) + (usesSegment(ctx.settings) ? 1 : 0);
+  let done = Object.values(run.delivered).reduce((sum, batches) => sum + batches.length, 0);
+
+  for (const step of steps) {
+    const finished = new Set(run.delivered[step.name] ?? []);
+    const pending = [...Array(batchCount(step.count)).keys()].filter((batch) => !finished.has(batch));
+    let saving: Promise<unknown> = Promise.resolve();
+    await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
+      ctx.signal.throwIfAborted();
+      const changes = await readChanges(run.runId, step.op, batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
+      const result = await step.send(changes);
+      // Checkpoints are chained so concurrent batches never overwrite each other's progress.
+      saving = saving.then(async () => {
+        run = recordBatch(run, step.name, batch, result, ctx.takeRequests());
+        await saveRun(run);
+        await ctx.onProgress(run, ++done, total);
+      });
+      await saving;
+    });
+  }
+
+  if (usesSegment(ctx.settings) && !(run.delivered.segment ?? []).includes(0)) {
+    ctx.signal.throwIfAborted();
+    const result = await ctx.clevertap.replaceCustomListSegment({
+      name: segmentName(ctx.settings, ctx.cohortName),
+      email: ctx.settings.notificationEmail,
+      creator: SEGMENT_CREATOR,
+      identities: snapshotIdentities(run.snapshot),
+    });
+    run = {
+      ...run,
+      segmentId: result.segmentId,
+      delivered: { ...run.delivered, segment: [0] },
+      clevertapRequests: run.clevertapRequests + ctx.takeRequests(),
+    };
+    await saveRun(run);
+    await ctx.onProgress(run, ++done, total);
+  }
+
+  run = { ...run, phase: 'committing' };
+  await saveRun(run);
+  return run;
+}
+
+function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
+  const { settings, clevertap, signal } = ctx;
+  const membership = settings.propertyName;
+  const cohortValue = [ctx.cohortName];
+  const steps: BatchStep[] = [
+    {
+      // Every added user is upserted: CleverTap creates missing profiles, which custom lists need.
+      name: 'profiles',
+      op: 'add',
+      count: run.counts.added,
+      send: (changes) =>
+        clevertap.uploadProfiles(
+          changes.map(
+            (change): ProfileRecord => ({
+              identity: change.identity,
+              profileData: usesProperty(settings)
+                ? { ...change.profile, [membership]: { $add: cohortValue } }
+                : { ...change.profile },
+            }),
+          ),
+          { signal },
+        ),
+    },
+  ];
+  if (usesProperty(settings)) {
+    steps.push({
+      name: 'property-remove',
+      op: 'remove',
+      count: run.counts.removed,
+      send: (changes) =>
+        clevertap.uploadProfiles(
+          changes.map((change) => ({ identity: change.identity, profileData: { [membership]: { $remove: cohortValue } } })),
+          { signal },
+        ),
+    });
+  }
+  if (settings.events.enabled) {
+    const evtData = { 'Cohort Name': ctx.cohortName, 'Cohort ID': ctx.cohortId };
+    for (const [op, evtName] of [
+      ['add', settings.events.added],
+      ['remove', settings.events.removed],
+    ] as const) {
+      steps.push({
+        name: `events-${op}`,
+        op,
+        count: op === 'add' ? run.counts.added : run.counts.removed,
+        send: (changes) =>
+          clevertap.uploadEvents(
+            changes.map((change) => ({ identity: change.identity, evtName, evtData })),
+            { signal },
+          ),
+      });
+    }
+  }
+  return steps;
+}
+
+function recordBatch(run: ActiveRun, step: string, batch: number, result: UploadResult, requests: number): ActiveRun {
+  const room = Math.max(0, MAX_KEPT_REJECTIONS - run.rejections.length);
+  return {
+    ...run,
+    delivered: { ...run.delivered, [step]: [...(run.delivered[step] ?? []), batch] },
+    rejections: [...run.rejections, ...result.rejected.slice(0, room)],
+    counts: { ...run.counts, rejected: run.counts.rejected + result.rejected.length },
+    clevertapRequests: run.clevertapRequests + requests,
+  };
+}
+
+const batchCount = (records: number) => Math.ceil(records / BATCH_SIZE);

@@ -1,0 +1,35 @@
+/**
+ * What the sync service needs from the outside world, injectable so unit tests and benchmarks run
+ * the real engine against the emulators with a Node fetch and no real waiting.
+ */
+import browser from 'webextension-polyfill';
+import type { Fetch } from '../http/fetch-json';
+import { DEFAULT_RETRY, type RetryPolicy } from '../http/retry';
+
+export interface Environment {
+  fetch: Fetch;
+  retry: RetryPolicy;
+  now: () => number;
+  notify: (title: string, message: string) => Promise<void>;
+  /** Minutes between runs of a dynamic sync. */
+  periodMinutes: number;
+}
+
+export const DYNAMIC_PERIOD_MINUTES = 15;
+
+export function browserEnvironment(): Environment {
+  return {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    retry: DEFAULT_RETRY,
+    now: Date.now,
+    notify: async (title, message) => {
+      await browser.notifications.create({
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title,
+        message,
+      });
+    },
+    periodMinutes: DYNAMIC_PERIOD_MINUTES,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * One sync run, as a resumable state machine: read → diff → (review) → deliver → commit.
+ * Each phase starts from the checkpoint the previous one saved, so calling `executeRun` again
+ * on an interrupted run picks up exactly where it stopped.
+ */
+import type { CleverTapClient } from '../clevertap/client';
+import type { MixpanelClient } from '../mixpanel/client';
+import { saveRun, type ActiveRun } from '../storage/runs';
+import type { RunSummary, Settings, Sync } from '../storage/schema';
+import { commitRun, deleteSnapshot, diffSnapshots, getCommitted } from '../storage/snapshots';
+import { brakeReason } from './brake';
+import { deliver } from './deliver';
+import { readCohort } from './read';
+
+export interface RunContext {
+  sync: Sync;
+  settings: Settings;
+  mixpanel: MixpanelClient;
+  clevertap: CleverTapClient;
+  signal: AbortSignal;
+  now: () => number;
+  takeQueries: () => number;
+  takeRequests: () => number;
+  onProgress: (run: ActiveRun, done: number, total: number) => Promise<void>;
+}
+
+export type RunResult =
+  | { kind: 'committed'; summary: RunSummary }
+  | { kind: 'needs-review'; reason: string; removals: number; segmentSize: number };
+
+export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<RunResult> {
+  let run = start;
+  if (run.phase === 'reading') {
+    run = await readCohort(run, {
+      mixpanel: ctx.mixpanel,
+      cohortId: ctx.sync.cohortId,
+      signal: ctx.signal,
+      takeQueries: ctx.takeQueries,
+      onPage: (current) => ctx.onProgress(current, current.counts.read, Math.max(current.read.total, current.counts.read)),
+    });
+  }
+  if (run.phase === 'diffing') run = await diff(run, ctx.settings);
+  if (run.phase === 'reviewing') {
+    if (!run.approved) {
+      const committed = await getCommitted(run.syncId);
+      return {
+        kind: 'needs-review',
+        reason: brakeReasonFor(run, committed?.size ?? 0, ctx.settings) ?? 'This run needs review.',
+        removals: run.counts.removed,
+        segmentSize: committed?.size ?? 0,
+      };
+    }
+    run = { ...run, phase: 'delivering' };
+    await saveRun(run);
+  }
+  if (run.phase === 'delivering') {
+    run = await deliver(run, {
+      clevertap: ctx.clevertap,
+      settings: ctx.settings,
+      cohortId: ctx.sync.cohortId,
+      cohortName: ctx.sync.cohortName,
+      signal: ctx.signal,
+      takeRequests: ctx.takeRequests,
+      onProgress: ctx.onProgress,
+    });
+  }
+  return { kind: 'committed', summary: await commit(run, ctx) };
+}
+
+/** Compares the complete read with the last committed snapshot; only now may anyone be removed. */
+async function diff(start: ActiveRun, settings: Settings): Promise<ActiveRun> {
+  const committed = await getCommitted(start.syncId);
+  const { added, removed } = await diffSnapshots(start.runId, start.snapshot, committed?.snapshot);
+  const run: ActiveRun = { ...start, counts: { ...start.counts, added, removed } };
+  const mustReview = !run.approved && brakeReasonFor(run, committed?.size ?? 0, settings) !== undefined;
+  const next: ActiveRun = { ...run, phase: mustReview ? 'reviewing' : 'delivering' };
+  await saveRun(next);
+  return next;
+}
+
+function brakeReasonFor(run: ActiveRun, committedSize: number, settings: Settings): string | undefined {
+  return brakeReason({
+    committedSize,
+    stagedSize: run.counts.exported,
+    removals: run.counts.removed,
+    threshold: settings.removalThreshold,
+  });
+}
+
+async function commit(start: ActiveRun, ctx: RunContext): Promise<RunSummary> {
+  const run: ActiveRun = {
+    ...start,
+    mixpanelQueries: start.mixpanelQueries + ctx.takeQueries(),
+    clevertapRequests: start.clevertapRequests + ctx.takeRequests(),
+  };
+  const summary = summarize(run, 'synced', ctx.now());
+  const replaced = await commitRun(run, summary, run.counts.exported, ctx.settings.historyLimit);
+  if (replaced) await deleteSnapshot(replaced);
+  return summary;
+}
+
+export function summarize(
+  run: ActiveRun,
+  outcome: RunSummary['outcome'],
+  finishedAt: number,
+  reason?: string,
+): RunSummary {
+  return {
+    runId: run.runId,
+    syncId: run.syncId,
+    trigger: run.trigger,
+    startedAt: run.startedAt,
+    finishedAt,
+    outcome,
+    ...(reason ? { reason } : {}),
+    counts: run.counts,
+    mixpanelQueries: run.mixpanelQueries,
+    clevertapRequests: run.clevertapRequests,
+    rejections: run.rejections,
+    ...(run.segmentId === undefined ? {} : { segmentId: run.segmentId }),
+  };
+}

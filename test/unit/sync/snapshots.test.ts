@@ -1,0 +1,103 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { resetDbHandle } from '../../../lib/storage/db';
+import { getActiveRun, newRun, saveRun, type ActiveRun } from '../../../lib/storage/runs';
+import {
+  allChanges,
+  commitRun,
+  diffSnapshots,
+  getCommitted,
+  readChanges,
+  snapshotIdentities,
+  stagePage,
+  type Member,
+} from '../../../lib/storage/snapshots';
+import { summarize } from '../../../lib/sync/run';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+  resetDbHandle();
+});
+
+const member = (identity: string): Member => ({ identity, distinctId: `d-${identity}`, profile: {} });
+
+async function collect(snapshot: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const identity of snapshotIdentities(snapshot)) out.push(identity);
+  return out;
+}
+
+async function stageAll(run: ActiveRun, identities: string[]): Promise<ActiveRun> {
+  return stagePage(run.snapshot, identities.map(member), (duplicates) => ({
+    ...run,
+    counts: {
+      ...run.counts,
+      exported: run.counts.exported + identities.length - duplicates,
+      skipped: { ...run.counts.skipped, duplicateId: run.counts.skipped.duplicateId + duplicates },
+    },
+  }));
+}
+
+describe('staging', () => {
+  it('stores each identity once, counts duplicates, and saves the checkpoint with the page', async () => {
+    const run = newRun('1:10', 'start', 1000);
+    await saveRun(run);
+    const after = await stageAll(run, ['b', 'a', 'b', 'c']);
+    const again = await stageAll(after, ['c', 'd']);
+    expect(await collect(run.snapshot)).toEqual(['a', 'b', 'c', 'd']);
+    expect(again.counts.exported).toBe(4);
+    expect(again.counts.skipped.duplicateId).toBe(2);
+    expect((await getActiveRun('1:10'))?.counts.exported).toBe(4);
+  });
+
+  it('saves the checkpoint for an empty page', async () => {
+    const run = newRun('1:11', 'start', 1000);
+    const after = await stagePage(run.snapshot, [], () => ({ ...run, read: { ...run.read, nextPage: 3 } }));
+    expect(after.read.nextPage).toBe(3);
+    expect((await getActiveRun('1:11'))?.read.nextPage).toBe(3);
+  });
+});
+
+describe('diff and commit', () => {
+  it('numbers adds and removes in identity order, then makes the run the committed snapshot', async () => {
+    const first = await stageAll(newRun('1:12', 'start', 1), ['a', 'b', 'c']);
+    expect(await diffSnapshots(first.runId, first.snapshot, undefined)).toEqual({ added: 3, removed: 0 });
+    await commitRun(first, summarize(first, 'synced', 2), 3, 100);
+    expect(await getCommitted('1:12')).toMatchObject({ snapshot: first.snapshot, size: 3 });
+
+    const second = await stageAll(newRun('1:12', 'schedule', 3), ['b', 'd', 'e']);
+    const committed = await getCommitted('1:12');
+    expect(await diffSnapshots(second.runId, second.snapshot, committed?.snapshot)).toEqual({ added: 2, removed: 2 });
+    expect((await readChanges(second.runId, 'add', 0, 1000)).map((c) => c.identity)).toEqual(['d', 'e']);
+    expect((await readChanges(second.runId, 'remove', 0, 1000)).map((c) => c.identity)).toEqual(['a', 'c']);
+    expect((await readChanges(second.runId, 'add', 1, 2)).map((c) => c.identity)).toEqual(['e']);
+
+    // Re-running the diff (a worker stopped mid-diff) gives the same numbered changes.
+    await diffSnapshots(second.runId, second.snapshot, committed?.snapshot);
+    const all: string[] = [];
+    for await (const batch of allChanges(second.runId)) all.push(...batch.map((c) => `${c.op}:${c.identity}`));
+    expect(all).toEqual(['add:d', 'add:e', 'remove:a', 'remove:c']);
+
+    expect(await commitRun(second, summarize(second, 'synced', 4), 3, 100)).toBe(first.snapshot);
+  });
+
+  it('keeps only the newest runs in the history, with their changes', async () => {
+    let previous: string | undefined;
+    const runIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const run = await stageAll(newRun('1:13', 'schedule', 10 + i), [`u${i}`]);
+      await diffSnapshots(run.runId, run.snapshot, previous);
+      await commitRun(run, summarize(run, 'synced', 20 + i), 1, 2);
+      previous = run.snapshot;
+      runIds.push(run.runId);
+    }
+    const changesOf = async (runId: string) => {
+      const out = [];
+      for await (const batch of allChanges(runId)) out.push(...batch);
+      return out.length;
+    };
+    expect(await changesOf(runIds[0]!)).toBe(0);
+    expect(await changesOf(runIds[3]!)).toBe(2);
+  });
+});
