@@ -75,7 +75,7 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
       email: ctx.settings.notificationEmail,
       creator: SEGMENT_CREATOR,
       identities: snapshotIdentities(run.snapshot),
-    });
+    }, { signal: ctx.signal });
     run = {
       ...run,
       segmentId: result.segmentId,

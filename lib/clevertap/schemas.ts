@@ -1,0 +1,61 @@
+/**
+ * The shapes CleverTap answers with (reference §2.4, §3.2). Parse, don't trust: fields we do not
+ * use are allowed and ignored; fields we rely on are required.
+ */
+import { z } from 'zod';
+
+/** `{"status":"fail","error":"Account ID is not valid","code":401}` and friends. */
+export const errorBodySchema = z.object({
+  status: z.literal('fail'),
+  error: z.string(),
+  code: z.number().optional(),
+});
+export type CleverTapErrorBody = z.infer<typeof errorBodySchema>;
+
+/** One rejected record. `record` was a JSON string in 2017 and is a JSON object in 2024. */
+export const unprocessedRecordSchema = z.object({
+  status: z.string().optional(),
+  code: z.number(),
+  error: z.string(),
+  record: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+});
+export type UnprocessedRecord = z.infer<typeof unprocessedRecordSchema>;
+
+/** `POST /1/upload`: HTTP 200 even when records fail; top-level status success, partial or fail. */
+export const uploadResponseSchema = z.object({
+  status: z.enum(['success', 'partial', 'fail']),
+  processed: z.number().int().nonnegative(),
+  unprocessed: z.array(unprocessedRecordSchema).default([]),
+});
+export type UploadResponse = z.infer<typeof uploadResponseSchema>;
+
+/** A 200 from /1/upload is either a per-record report or a whole-request failure body. */
+export const uploadAnswerSchema = z.union([uploadResponseSchema, errorBodySchema]);
+
+/** `POST /get_custom_list_segment_url` success. */
+export const customListUrlResponseSchema = z.object({
+  status: z.literal('success'),
+  presignedS3URL: z.url({ protocol: /^https$/ }),
+  expiry: z.string().optional(),
+});
+export type CustomListUrlResponse = z.infer<typeof customListUrlResponseSchema>;
+
+/** `POST /upload_custom_list_segment_completed` success: `{"status":"success","Segment ID":123}`. */
+export const customListCompletedResponseSchema = z.object({
+  status: z.literal('success'),
+  'Segment ID': z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
+});
+export type CustomListCompletedResponse = z.infer<typeof customListCompletedResponseSchema>;
+
+export const customListCompletedAnswerSchema = z.union([customListCompletedResponseSchema, errorBodySchema]);
+
+/** The request body of step 3, shared with the emulator. */
+export const customListCompletedRequestSchema = z.object({
+  name: z.string().min(1),
+  email: z.string().min(1),
+  filename: z.string().min(1),
+  creator: z.string().min(1),
+  url: z.string().min(1),
+  replace: z.boolean(),
+});
+export type CustomListCompletedRequest = z.infer<typeof customListCompletedRequestSchema>;
