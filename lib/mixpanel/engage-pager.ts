@@ -1,0 +1,132 @@
+/**
+ * Pages through one engage session: page 0 alone (it names the session, page size and total),
+ * then the rest concurrently, handed to the consumer strictly in page order so it can checkpoint
+ * "everything up to page p is staged".
+ */
+import { ApiError, isApiError } from '../http/errors';
+import type { EngageResponse } from './schemas';
+
+export interface EngageProfile {
+  distinctId: string;
+  properties: Record<string, unknown>;
+}
+
+export interface EngagePage {
+  page: number;
+  /** The page size the server used, which may be smaller than the one asked for. */
+  pageSize: number;
+  /** Profiles matching across all pages, as page 0 reported it. */
+  total: number;
+  /** '' when page 0 held everything and the server named no session. */
+  sessionId: string;
+  profiles: EngageProfile[];
+}
+
+/** A checkpoint to continue a read: the session of page 0 and the first page not yet staged. */
+export interface EngageResume {
+  sessionId: string;
+  nextPage: number;
+  pageSize: number;
+  total: number;
+}
+
+export type FetchEngagePage = (page: number, sessionId: string | undefined, signal: AbortSignal) => Promise<EngageResponse>;
+
+export interface PagerOptions {
+  concurrency: number;
+  resume?: EngageResume;
+  signal?: AbortSignal;
+  /** For messages only. */
+  cohortId: number;
+}
+
+type Settled = { ok: true; value: EngageResponse } | { ok: false; error: unknown };
+
+export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOptions): AsyncGenerator<EngagePage> {
+  const controller = new AbortController();
+  const forwardAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  const inFlight = new Map<number, Promise<Settled>>();
+  const fetchSettled = (page: number, sessionId: string | undefined): Promise<Settled> =>
+    fetchPage(page, sessionId, controller.signal).then(
+      (value) => ({ ok: true, value }),
+      (error: unknown) => ({ ok: false, error: page > 0 ? sessionError(error, options.cohortId) : error }),
+    );
+
+  try {
+    options.signal?.throwIfAborted();
+    let session: { id: string; pageSize: number; total: number };
+    let next: number;
+    if (options.resume) {
+      const { sessionId, pageSize, total, nextPage } = options.resume;
+      session = { id: sessionId, pageSize, total };
+      next = nextPage;
+    } else {
+      const first = unwrap(await fetchSettled(0, undefined), 0);
+      const total = first.total ?? first.results.length;
+      session = { id: first.session_id ?? '', pageSize: first.page_size, total };
+      yield toPage(first, session);
+      if (isLastPage(first)) return;
+      if (!session.id) throw malformed('page 0 is full but names no session_id to page with');
+      next = 1;
+    }
+
+    // Pages are estimated from page 0's total, but a full page at the end means there is more.
+    let lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
+    let launch = next;
+    for (;;) {
+      while (inFlight.size < Math.max(1, options.concurrency) && launch <= lastExpected) {
+        inFlight.set(launch, fetchSettled(launch, session.id));
+        launch++;
+      }
+      const pending = inFlight.get(next);
+      if (!pending) return;
+      const response = unwrap(await pending, next);
+      inFlight.delete(next);
+      yield toPage(response, session);
+      if (isLastPage(response)) return;
+      if (next === lastExpected) lastExpected++;
+      next++;
+    }
+  } finally {
+    // Consumer broke out, a page failed, or the read ended early: drop pages still in flight.
+    options.signal?.removeEventListener('abort', forwardAbort);
+    controller.abort();
+    await Promise.all(inFlight.values());
+  }
+}
+
+function unwrap(settled: Settled, page: number): EngageResponse {
+  if (!settled.ok) throw settled.error;
+  if (settled.value.page !== page) throw malformed(`asked for page ${page}, got page ${settled.value.page}`);
+  return settled.value;
+}
+
+function isLastPage(response: EngageResponse): boolean {
+  return response.results.length === 0 || response.results.length < response.page_size;
+}
+
+function toPage(response: EngageResponse, session: { id: string; total: number }): EngagePage {
+  return {
+    page: response.page,
+    pageSize: response.page_size,
+    total: session.total,
+    sessionId: session.id,
+    profiles: response.results.map((result) => ({ distinctId: result.$distinct_id, properties: result.$properties })),
+  };
+}
+
+/** Mixpanel does not document an expired session's answer; a 400 or 404 while paging is read as one. */
+function sessionError(error: unknown, cohortId: number): unknown {
+  if (!isApiError(error) || (error.status !== 400 && error.status !== 404)) return error;
+  return new ApiError(
+    'mixpanel',
+    'session-expired',
+    `Mixpanel's paging session for cohort ${cohortId} is no longer valid; the read starts again from the first page.`,
+    error.status,
+  );
+}
+
+function malformed(detail: string): ApiError {
+  return new ApiError('mixpanel', 'malformed', `Mixpanel sent an unexpected answer: ${detail}.`);
+}

@@ -1,0 +1,104 @@
+/**
+ * What Mixpanel sends back, parsed at the boundary. Unknown fields are kept (loose objects) and
+ * fields no public source guarantees are optional, so an additive change on Mixpanel's side never
+ * breaks a sync.
+ */
+import { z } from 'zod';
+
+/** One item of `POST /api/query/cohorts/list` (reference §2). */
+export const cohortListItemSchema = z.looseObject({
+  id: z.number().int(),
+  name: z.string(),
+  count: z.number().int().nonnegative().optional(),
+  description: z.string().nullish(),
+  created: z.string().nullish(),
+  // 0/1 per the spec; a boolean costs nothing to accept.
+  is_visible: z.union([z.number(), z.boolean()]).nullish(),
+  project_id: z.number().int().optional(),
+});
+
+/** The list is a bare array, not wrapped in an object. */
+export const cohortListSchema = z.array(cohortListItemSchema);
+
+/** The spec types $distinct_id as integer, real ids are strings: accept both, keep a string. */
+export const distinctIdSchema = z.union([z.string(), z.number()]).transform((id) => String(id));
+
+export const engageProfileSchema = z.looseObject({
+  $distinct_id: distinctIdSchema,
+  $properties: z.record(z.string(), z.unknown()).nullish().transform((properties) => properties ?? {}),
+});
+
+/** `POST /api/query/engage` (reference §3.2). `total` is read as the count across all pages. */
+export const engageResponseSchema = z.looseObject({
+  page: z.number().int().nonnegative(),
+  page_size: z.number().int().positive(),
+  session_id: z.string().nullish(),
+  status: z.string().optional(),
+  total: z.number().int().nonnegative().optional(),
+  results: z.array(engageProfileSchema),
+});
+export type EngageResponse = z.infer<typeof engageResponseSchema>;
+
+const meOrganizationSchema = z.looseObject({
+  id: z.number().int().optional(),
+  name: z.string().optional(),
+  role: z.string().nullish(),
+  permissions: z.array(z.string()).nullish(),
+});
+
+const meProjectSchema = z.looseObject({
+  name: z.string().optional(),
+  organization_id: z.number().int().optional(),
+  timezone: z.string().nullish(),
+  has_workspaces: z.boolean().optional(),
+  domain: z.string().nullish(),
+  type: z.string().nullish(),
+  permissions: z.array(z.string()).nullish(),
+  // No public sample shows a per-project role (reference §1.4); read it when present.
+  role: z.string().nullish(),
+});
+
+const meWorkspaceSchema = z.looseObject({
+  id: z.number().int(),
+  name: z.string().optional(),
+  project_id: z.number().int().optional(),
+  is_default: z.boolean().optional(),
+  is_global: z.boolean().optional(),
+  is_restricted: z.boolean().optional(),
+  is_visible: z.boolean().optional(),
+});
+
+const meResultsSchema = z.looseObject({
+  user_id: z.number().int().nullish(),
+  user_email: z.string().nullish(),
+  user_name: z.string().nullish(),
+  organizations: z.record(z.string(), meOrganizationSchema).nullish(),
+  projects: z.record(z.string(), meProjectSchema).nullish(),
+  workspaces: z.record(z.string(), meWorkspaceSchema).nullish(),
+});
+
+/** `GET /api/app/me`: undocumented; observed wrapped in `{status, results}` (reference §1.4), tolerated bare. */
+export const meResponseSchema = z.preprocess(
+  (body) =>
+    body && typeof body === 'object' && 'results' in body && typeof body.results === 'object' ? body.results : body,
+  meResultsSchema,
+);
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+/** Error bodies: `{error, status}` per the App API spec, but Mixpanel may also send text or nothing. */
+export const errorBodySchema = z.looseObject({
+  error: z.string(),
+  status: z.string().optional(),
+  request: z.string().optional(),
+});
+
+/** The server's own explanation, from a JSON error body or plain text; '' when there is none. */
+export function errorTextFromBody(body: string): string {
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(body));
+    if (parsed.success) return parsed.data.error;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return /^\s*[[{]/.test(body) ? '' : body.trim();
+}
