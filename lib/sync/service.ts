@@ -294,7 +294,7 @@ export class SyncService {
       return;
     }
     if (await browser.alarms.get(name)) return;
-    await browser.alarms.create(name, { periodInMinutes: this.env.periodMinutes });
+    await browser.alarms.create(name, { delayInMinutes: this.env.periodMinutes, periodInMinutes: this.env.periodMinutes });
     await patchSync(sync.id, (current) => ({ ...current, ...this.nextRunFromNow() }));
   }
 

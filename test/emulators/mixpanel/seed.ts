@@ -14,7 +14,8 @@ export const INVALID_CLEVERTAP_IDS: readonly unknown[] = [
   'null',
   'undefined',
   'x'.repeat(1025), // over CleverTap's 1024-character identity limit (120 in older docs)
-  12345,
+  'NaN',
+  true,
   { id: 'abc' },
 ];
 
@@ -96,8 +97,10 @@ export function seedCohort(state: MixpanelState, options: SeedCohortOptions): Se
       profile[CLEVERTAP_ID] = INVALID_CLEVERTAP_IDS[index % INVALID_CLEVERTAP_IDS.length];
       result.invalidId++;
     } else {
-      const cleverTapId = `ct-${options.cohortId}-${index}`;
-      profile[CLEVERTAP_ID] = cleverTapId;
+      // Every tenth id is a number, as SDKs sometimes send them: exported as its string form.
+      const numeric = index % 10 === 9;
+      const cleverTapId = numeric ? String(options.cohortId * 10_000_000 + index) : `ct-${options.cohortId}-${index}`;
+      profile[CLEVERTAP_ID] = numeric ? Number(cleverTapId) : `${index % 20 === 4 ? '  ' : ''}${cleverTapId}`;
       result.expected.set(distinctId, cleverTapId);
       result.valid++;
     }

@@ -1,3 +1,4 @@
+import { checkIdentity } from '../../../lib/clevertap/identity';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/http/errors';
 import type { EngagePage } from '../../../lib/mixpanel/client';
@@ -127,11 +128,10 @@ describe('engagePages', () => {
     expect(read.every((id) => h.emulator.state.profile(PROJECT, id))).toBe(true);
     // What the export needs is all there.
     const delivered = new Map(
-      pages.flatMap((page) => page.profiles).flatMap((p) =>
-        typeof p.properties.$CleverTap_user_id === 'string' && p.properties.$CleverTap_user_id.startsWith('ct-')
-          ? [[p.distinctId, p.properties.$CleverTap_user_id] as const]
-          : [],
-      ),
+      pages.flatMap((page) => page.profiles).flatMap((p) => {
+        const check = checkIdentity(p.properties.$CleverTap_user_id);
+        return check.ok ? [[p.distinctId, check.identity] as const] : [];
+      }),
     );
     expect(delivered).toEqual(seeded.expected);
   });

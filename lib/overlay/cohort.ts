@@ -1,0 +1,143 @@
+/**
+ * Which cohort a "…" click is about, from what the page shows around the clicked button
+ * (`event.composedPath()` crosses open shadow roots): an id where the page carries one (an
+ * attribute, a link, the address), otherwise the row's or the header's cohort name.
+ */
+import { deepQueryAll, deepText, isElement, isOwn } from './dom';
+import { isMenu, isMenuItem } from './menu';
+import { appFromUrl, cohortIdFromUrl } from './urls';
+
+export interface CohortRef {
+  /** Null when the page does not show the id: the name is then resolved through the cohort list. */
+  id: number | null;
+  name: string;
+}
+
+export interface CohortCandidate {
+  id: number;
+  name: string;
+  count: number;
+  description: string;
+}
+
+const ROW_ROLES = new Set(['row', 'listitem', 'treeitem', 'option']);
+const ROW_TAGS = new Set(['TR', 'LI']);
+const MAX_ANCESTORS = 30;
+const NAME_MAX = 10_000;
+
+function numericId(value: string | null | undefined): number | null {
+  if (!value || !/^\d{1,15}$/.test(value.trim())) return null;
+  const id = Number(value.trim());
+  return id > 0 ? id : null;
+}
+
+function attributeId(element: Element): number | null {
+  return numericId(element.getAttribute('data-cohort-id') ?? element.getAttribute('cohort-id'));
+}
+
+function attributeName(element: Element): string | null {
+  const name = (element.getAttribute('data-cohort-name') ?? element.getAttribute('cohort-name'))?.trim();
+  return name ? name : null;
+}
+
+function isRow(element: Element): boolean {
+  const role = element.getAttribute('role');
+  return role ? ROW_ROLES.has(role) : ROW_TAGS.has(element.tagName);
+}
+
+function idFromLinks(scope: Element, base: string): number | null {
+  for (const link of deepQueryAll(scope, 'a[href]', 20)) {
+    try {
+      const id = cohortIdFromUrl(new URL(link.getAttribute('href') ?? '', base));
+      if (id) return id;
+    } catch {
+      // not an address
+    }
+  }
+  for (const element of deepQueryAll(scope, '[data-cohort-id],[cohort-id]', 5)) {
+    const id = attributeId(element);
+    if (id) return id;
+  }
+  return null;
+}
+
+const isControl = (element: Element) =>
+  element.matches('button,[role="button"],input,select,textarea') || element.getAttribute('aria-haspopup') !== null;
+
+/** The row's name cell: the row header, else the first cell with text that is not a control. */
+function rowName(row: Element): string | null {
+  const header = deepQueryAll(row, '[role="rowheader"],th', 1)[0];
+  if (header) return deepText(header) || null;
+  for (const cell of deepQueryAll(row, '[role="cell"],[role="gridcell"],td')) {
+    if (isControl(cell) || deepQueryAll(cell, 'button,[role="button"]', 1).length > 0) continue;
+    const text = deepText(cell);
+    if (text) return text;
+  }
+  const link = deepQueryAll(row, 'a[href]', 1)[0];
+  return link ? deepText(link) || null : null;
+}
+
+function headingName(scope: Element): string | null {
+  const heading = deepQueryAll(scope, '[role="heading"],h1,h2,h3', 1)[0];
+  return heading ? deepText(heading) || null : null;
+}
+
+function finish(id: number | null, name: string | null): CohortRef | null {
+  const clean = name?.replace(/\s+/g, ' ').trim().slice(0, NAME_MAX) ?? '';
+  if (!clean && id === null) return null;
+  return { id, name: clean };
+}
+
+/**
+ * The cohort a click is about, or null when the click is not on a cohort's row or header, or is
+ * inside a menu (items of an open menu are not triggers).
+ */
+export function cohortFromPath(path: readonly EventTarget[], pageUrl: string): CohortRef | null {
+  const elements = path.filter(isElement).slice(0, MAX_ANCESTORS);
+  if (elements.some((element) => isMenu(element) || isMenuItem(element) || isOwn(element))) return null;
+
+  let id: number | null = null;
+  let name: string | null = null;
+  for (const element of elements) {
+    if (element.tagName === 'BODY' || element.tagName === 'HTML') break;
+    id ??= attributeId(element);
+    name ??= attributeName(element);
+    if (id !== null && name !== null) return finish(id, name);
+    if (isRow(element)) {
+      id ??= idFromLinks(element, pageUrl);
+      name ??= rowName(element);
+      return finish(id, name);
+    }
+  }
+  if (id !== null || name !== null) return finish(id ?? cohortIdFromUrl(pageUrl), name);
+
+  // The Users report's cohort builder: the cohort is the page's subject, named by its heading.
+  const urlId = cohortIdFromUrl(pageUrl);
+  if (urlId === null && appFromUrl(pageUrl) !== 'users') return null;
+  for (const element of elements.slice(1, 8)) {
+    if (element.tagName === 'BODY') break;
+    const heading = headingName(element);
+    if (heading) return finish(urlId ?? idFromLinks(element, pageUrl), heading);
+  }
+  return null;
+}
+
+const normalise = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim();
+
+export type Resolution =
+  | { kind: 'found'; cohort: CohortCandidate }
+  | { kind: 'ambiguous'; candidates: CohortCandidate[] }
+  | { kind: 'missing' };
+
+/** Matches a page's cohort to the project's cohort list: by id when known, else by exact name. */
+export function resolveCohort(ref: CohortRef, cohorts: readonly CohortCandidate[]): Resolution {
+  if (ref.id !== null) {
+    const byId = cohorts.find((cohort) => cohort.id === ref.id);
+    return byId ? { kind: 'found', cohort: byId } : { kind: 'missing' };
+  }
+  const wanted = normalise(ref.name);
+  const matches = cohorts.filter((cohort) => normalise(cohort.name) === wanted);
+  if (matches.length === 1) return { kind: 'found', cohort: matches[0]! };
+  if (matches.length > 1) return { kind: 'ambiguous', candidates: matches };
+  return { kind: 'missing' };
+}

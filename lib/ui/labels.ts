@@ -1,0 +1,88 @@
+/** The words the UI uses for stored values, in one place (the article's wording). */
+import type {
+  CleverTapConnection,
+  DeliveryMode,
+  MixpanelConnection,
+  RunPhase,
+  RunSummary,
+  SyncStatus,
+  SyncType,
+} from '../storage/schema';
+
+export type CleverTapRegionId = CleverTapConnection['region'];
+export type MixpanelRegionId = MixpanelConnection['region'];
+
+/** In the order the form offers them; Europe is CleverTap's default region. */
+export const CLEVERTAP_REGION_OPTIONS: readonly { id: CleverTapRegionId; label: string }[] = [
+  { id: 'eu1', label: 'Europe' },
+  { id: 'in1', label: 'India' },
+  { id: 'sg1', label: 'Singapore' },
+  { id: 'us1', label: 'United States' },
+  { id: 'aps3', label: 'Indonesia' },
+  { id: 'mec1', label: 'Middle East (UAE)' },
+];
+export const DEFAULT_CLEVERTAP_REGION: CleverTapRegionId = 'eu1';
+
+export const MIXPANEL_REGION_OPTIONS: readonly { id: MixpanelRegionId; label: string }[] = [
+  { id: 'us', label: 'US' },
+  { id: 'eu', label: 'EU' },
+  { id: 'in', label: 'India' },
+];
+
+export function clevertapRegionLabel(region: CleverTapRegionId): string {
+  return CLEVERTAP_REGION_OPTIONS.find((option) => option.id === region)?.label ?? region;
+}
+
+export function mixpanelRegionLabel(region: MixpanelRegionId): string {
+  return MIXPANEL_REGION_OPTIONS.find((option) => option.id === region)?.label ?? region;
+}
+
+/** `?region=eu` (from the Mixpanel tab the user came from) to a data residency; US otherwise. */
+export function mixpanelRegionFromQuery(search: string): MixpanelRegionId {
+  const region = new URLSearchParams(search).get('region')?.trim().toLowerCase();
+  return region === 'eu' || region === 'in' ? region : 'us';
+}
+
+export const STATUS_LABEL: Record<SyncStatus['state'], string> = {
+  scheduled: 'Scheduled',
+  running: 'Running',
+  synced: 'Synced',
+  paused: 'Paused',
+  failed: 'Failed',
+  'needs-review': 'Needs review',
+};
+
+export const SYNC_TYPE_LABEL: Record<SyncType, string> = {
+  'one-time': 'One-time',
+  dynamic: 'Dynamic',
+};
+
+export const PHASE_LABEL: Record<RunPhase, string> = {
+  reading: 'Reading the cohort from Mixpanel',
+  reviewing: 'Checking the changes',
+  delivering: 'Sending to CleverTap',
+  committing: 'Finishing',
+};
+
+export const DELIVERY_MODE_OPTIONS: readonly { id: DeliveryMode; label: string; hint: string }[] = [
+  { id: 'segment', label: 'Segment', hint: 'A CleverTap segment that holds exactly the cohort’s members.' },
+  {
+    id: 'property',
+    label: 'Profile property',
+    hint: 'Adds the cohort’s name to a multi-value property on each member’s profile; cost follows the change, not the cohort.',
+  },
+  { id: 'both', label: 'Segment and profile property', hint: 'Both of the above.' },
+];
+
+export const OUTCOME_LABEL: Record<RunSummary['outcome'], string> = {
+  synced: 'Synced',
+  failed: 'Failed',
+  paused: 'Paused',
+  discarded: 'Discarded',
+};
+
+export const TRIGGER_LABEL: Record<RunSummary['trigger'], string> = {
+  start: 'Started',
+  schedule: 'Scheduled',
+  manual: 'Sync now',
+};
