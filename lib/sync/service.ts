@@ -9,7 +9,7 @@ import { serviceName } from '../http/fetch-json';
 import { regionLabel } from '../clevertap/regions';
 import { readAppState, updateAppState } from '../storage/app-state';
 import { getActiveRun, listActiveRuns, newRun, saveRun, type ActiveRun } from '../storage/runs';
-import { syncIdFor, type RunSummary, type Settings, type Sync, type SyncType } from '../storage/schema';
+import { syncIdFor, type RunSummary, type Settings, type Sync, type SyncStatus, type SyncType } from '../storage/schema';
 import { commitRun, deleteSnapshot, forgetSync, getCommitted } from '../storage/snapshots';
 import { BudgetExhaustedError, budgetFor } from './budget';
 import { clevertapClient, mixpanelClient, NotConnectedError } from './clients';
@@ -172,7 +172,9 @@ export class SyncService {
   }
 
   private enqueue(syncId: string): void {
-    if (this.current?.syncId === syncId || this.queue.includes(syncId)) return;
+    // A run that is still unwinding from a pause or stop does not stand in for a new one.
+    const running = this.current?.syncId === syncId && !this.current.controller.signal.aborted;
+    if (running || this.queue.includes(syncId)) return;
     this.queue.push(syncId);
   }
 
@@ -230,7 +232,8 @@ export class SyncService {
         now: this.env.now,
         takeQueries: take('queries'),
         takeRequests: take('requests'),
-        onProgress: (current, done, total) => this.progress(current, done, total),
+        onProgress: (current, done, total) =>
+          controller.signal.aborted ? Promise.resolve() : this.progress(current, done, total),
       });
       if (result.kind === 'committed') {
         await setStatus(syncId, { state: 'synced' }, { lastRun: result.summary, ...(await this.nextRun(sync)) });
@@ -251,7 +254,9 @@ export class SyncService {
     const phase = run.phase === 'reading' || run.phase === 'diffing' ? 'reading' : 'delivering';
     const elapsed = this.env.now() - run.startedAt;
     const etaAt = done > 0 && total > done ? this.env.now() + (elapsed / done) * (total - done) : undefined;
-    await setStatus(run.syncId, { state: 'running', phase, done, total, ...(etaAt ? { etaAt: Math.round(etaAt) } : {}) });
+    const status: SyncStatus = { state: 'running', phase, done, total, ...(etaAt ? { etaAt: Math.round(etaAt) } : {}) };
+    // A pause or stop that landed meanwhile wins over progress.
+    await patchSync(run.syncId, (sync) => (sync.status.state === 'running' ? { ...sync, status } : sync));
   }
 
   private async fail(sync: Sync, error: unknown, settings: Settings): Promise<void> {

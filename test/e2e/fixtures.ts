@@ -6,6 +6,7 @@ import { test as base, chromium, type BrowserContext, type Page, type Worker } f
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../emulators';
 import { startHub, type Emulator, type Hub } from '../emulators/hub';
 
 export const EXTENSION_PATH = resolve(import.meta.dirname, '../../.output/chrome-mv3');
@@ -89,9 +90,30 @@ export function sendFromExtensionPage<T>(page: Page, message: unknown): Promise<
   }, message) as Promise<T>;
 }
 
+/** Connects both emulated accounts from an extension page, as the options page would. */
+export async function connectAccounts(page: Page, notificationEmail = 'admin@example.com'): Promise<void> {
+  const clevertap = await sendFromExtensionPage<{ ok: boolean; value?: { connected: boolean } }>(page, {
+    type: 'clevertap.connect',
+    ...EMULATOR_CREDENTIALS.clevertap,
+  });
+  const mixpanel = await sendFromExtensionPage<{ ok: boolean; value?: { connected: boolean } }>(page, {
+    type: 'mixpanel.connect',
+    ...EMULATOR_CREDENTIALS.mixpanel,
+  });
+  if (!clevertap.value?.connected || !mixpanel.value?.connected) {
+    throw new Error(`Could not connect the emulated accounts: ${JSON.stringify({ clevertap, mixpanel })}`);
+  }
+  const state = await sendFromExtensionPage<{ value: { settings: Record<string, unknown> } }>(page, { type: 'state.get' });
+  await sendFromExtensionPage(page, { type: 'settings.save', settings: { ...state.value.settings, notificationEmail } });
+}
+
 interface Fixtures {
-  /** Emulators to serve; a test file overrides this fixture to serve its own. */
+  /** Both API emulators with their fixture accounts; tests seed and inspect them directly. */
+  apis: EmulatorSet;
+  /** Emulators to serve: both APIs by default; a test file may override this fixture. */
   emulators: Emulator[];
+  /** An extension page (the manifest) from which to message the background. */
+  extensionPage: Page;
   hub: Hub;
   userDataDir: string;
   context: BrowserContext;
@@ -102,7 +124,8 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern
-  emulators: async ({}, use) => use([]),
+  apis: async ({}, use) => use(createEmulators()),
+  emulators: async ({ apis }, use) => use(apis.list),
   hub: async ({ emulators }, use) => {
     const hub = await startHub(emulators);
     await use(hub);
@@ -124,6 +147,11 @@ export const test = base.extend<Fixtures>({
   },
   extensionId: async ({ serviceWorker }, use) => {
     await use(new URL(serviceWorker.url()).host);
+  },
+  extensionPage: async ({ context, extensionId }, use) => {
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+    await use(page);
   },
   stopWorker: async ({ context, extensionId }, use) => {
     await use(() => stopServiceWorker(context, extensionId));

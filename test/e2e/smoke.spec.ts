@@ -28,7 +28,8 @@ test('the harness stops the service worker; the next message starts a fresh one'
 }) => {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/manifest.json`);
-  const ping = () => sendFromExtensionPage<{ startedAt: number }>(page, { type: 'ping' });
+  const ping = async () =>
+    (await sendFromExtensionPage<{ value: { startedAt: number } }>(page, { type: 'ping' })).value;
   const before = await ping();
   await stopWorker();
   const after = await ping();

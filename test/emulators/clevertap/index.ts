@@ -58,6 +58,8 @@ export interface StoredProfile {
   properties: Properties;
   createdAt: string;
   updatedAt: string;
+  /** Profile records received for this identity: tests use it to prove nothing was sent twice. */
+  uploads: number;
 }
 
 export interface StoredEvent {
@@ -221,6 +223,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
         properties: {},
         createdAt: stamp,
         updatedAt: stamp,
+        uploads: 0,
       };
       account.profiles.set(identity, profile);
     }
@@ -296,6 +299,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
       if (checked.type === 'profile') {
         applyProfileData(profile.properties, (fields['profileData'] as Properties | undefined) ?? {});
         profile.updatedAt = iso();
+        profile.uploads++;
       } else {
         const list = account.events.get(checked.identity) ?? [];
         list.push({

@@ -1,0 +1,212 @@
+/**
+ * CleverTap credentials: Project ID, Passcode and Region. Connect asks the background to check
+ * them against CleverTap; the passcode is only ever held in this form until it is sent, and is
+ * cleared after a successful connect (the background never sends it back).
+ */
+import { useState, type FormEvent } from 'react';
+import type { CleverTapConnectResult } from '../../lib/messages';
+import type { CleverTapConnection } from '../../lib/storage/schema';
+import { sendToBackground } from '../../lib/send';
+import { errorMessage } from '../../lib/ui/app-store';
+import { formatAgo } from '../../lib/ui/format';
+import {
+  CLEVERTAP_REGION_OPTIONS,
+  DEFAULT_CLEVERTAP_REGION,
+  clevertapRegionLabel,
+  type CleverTapRegionId,
+} from '../../lib/ui/labels';
+import { Button } from '../ui/Button';
+import { SecretField, SelectField, TextField } from '../ui/Field';
+import { Notice } from '../ui/Notice';
+import { ConnectionCard, DisconnectControl } from './ConnectionCard';
+
+type Failure = Extract<CleverTapConnectResult, { connected: false }>;
+
+const FAILURE_TITLE: Record<Failure['reason'], string> = {
+  'bad-credentials': 'CleverTap did not accept this Project ID and Passcode.',
+  'wrong-region': 'This project is not in the region you chose.',
+  network: 'Could not reach CleverTap.',
+};
+
+export function CleverTapConnectForm({
+  connection,
+  headingLevel,
+  onConnected,
+  now = Date.now(),
+}: {
+  connection: CleverTapConnection | null;
+  headingLevel?: 2 | 3;
+  onConnected?: (connection: CleverTapConnection) => void;
+  now?: number;
+}) {
+  const [accountId, setAccountId] = useState(connection?.accountId ?? '');
+  const [passcode, setPasscode] = useState('');
+  const [region, setRegion] = useState<CleverTapRegionId>(connection?.region ?? DEFAULT_CLEVERTAP_REGION);
+  const [fieldErrors, setFieldErrors] = useState<{ accountId?: string; passcode?: string }>({});
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
+
+  const showForm = !connection || editing;
+
+  async function connect(event?: FormEvent) {
+    event?.preventDefault();
+    const errors: typeof fieldErrors = {};
+    if (!accountId.trim()) errors.accountId = 'Enter the Project ID from CleverTap’s Settings → Project.';
+    if (!passcode) errors.passcode = 'Enter the Passcode from CleverTap’s Settings → Project.';
+    setFieldErrors(errors);
+    setFailure(null);
+    setError(null);
+    if (errors.accountId || errors.passcode) return;
+    setBusy(true);
+    try {
+      const result = await sendToBackground({ type: 'clevertap.connect', accountId: accountId.trim(), passcode, region });
+      if (result.connected) {
+        setPasscode('');
+        setEditing(false);
+        onConnected?.(result.connection);
+      } else {
+        setFailure(result);
+      }
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function disconnect() {
+    setBusy(true);
+    setError(null);
+    try {
+      await sendToBackground({ type: 'clevertap.disconnect' });
+      setConfirmingDisconnect(false);
+      setPasscode('');
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const answered = failure?.reason === 'wrong-region' ? failure.answeredRegion : undefined;
+
+  return (
+    <ConnectionCard title="CleverTap" connected={connection !== null} headingLevel={headingLevel ?? 2}>
+      {connection && !editing ? (
+        <div className="cs-connection__summary">
+          <dl className="cs-summary">
+            <div>
+              <dt>Project ID</dt>
+              <dd>{connection.accountId}</dd>
+            </div>
+            <div>
+              <dt>Region</dt>
+              <dd>{clevertapRegionLabel(connection.region)}</dd>
+            </div>
+            <div>
+              <dt>Connected</dt>
+              <dd>{formatAgo(connection.connectedAt, now)}</dd>
+            </div>
+          </dl>
+          <div className="cs-actions">
+            <Button
+              onClick={() => {
+                setEditing(true);
+                setAccountId(connection.accountId);
+                setRegion(connection.region);
+              }}
+            >
+              Change credentials
+            </Button>
+            <DisconnectControl
+              service="CleverTap"
+              consequence="Syncs pause until you connect again; the Passcode is deleted from this browser."
+              confirming={confirmingDisconnect}
+              busy={busy}
+              onAsk={() => setConfirmingDisconnect(true)}
+              onCancel={() => setConfirmingDisconnect(false)}
+              onConfirm={() => void disconnect()}
+            />
+          </div>
+        </div>
+      ) : null}
+      {showForm ? (
+        <form className="cs-form" onSubmit={(event) => void connect(event)} noValidate>
+          <TextField
+            label="Project ID"
+            aside="“App ID” in Mixpanel’s help"
+            hint="CleverTap dashboard → Settings → Project."
+            value={accountId}
+            onChange={setAccountId}
+            error={fieldErrors.accountId}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="W9R-486-4W5Z"
+            name="clevertap-project-id"
+          />
+          <SecretField
+            label="Passcode"
+            aside="“API Key” in Mixpanel’s help"
+            hint={connection ? 'Saved passcodes are never shown; enter it again to change the connection.' : undefined}
+            value={passcode}
+            onChange={setPasscode}
+            error={fieldErrors.passcode}
+            name="clevertap-passcode"
+          />
+          <SelectField
+            label="Region"
+            hint="The start of your CleverTap dashboard’s address: eu1, in1, sg1, us1, aps3 or mec1."
+            value={region}
+            options={CLEVERTAP_REGION_OPTIONS}
+            onChange={setRegion}
+          />
+          {failure ? (
+            <Notice
+              tone="danger"
+              title={FAILURE_TITLE[failure.reason]}
+              action={
+                answered && answered !== region ? (
+                  <Button
+                    size="sm"
+                    onClick={() => {
+                      setRegion(answered);
+                      setFailure(null);
+                    }}
+                  >
+                    Use {clevertapRegionLabel(answered)}
+                  </Button>
+                ) : undefined
+              }
+            >
+              {answered ? <p className="cs-notice__line">CleverTap answered from {clevertapRegionLabel(answered)}.</p> : null}
+              <p className="cs-notice__line">{failure.message}</p>
+            </Notice>
+          ) : null}
+          {error ? <Notice tone="danger" title="Could not connect CleverTap.">{error}</Notice> : null}
+          <div className="cs-actions cs-form__actions">
+            <Button type="submit" variant="primary" busy={busy}>
+              {busy ? 'Connecting…' : 'Connect'}
+            </Button>
+            {editing ? (
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setEditing(false);
+                  setPasscode('');
+                  setFailure(null);
+                  setFieldErrors({});
+                }}
+              >
+                Cancel
+              </Button>
+            ) : null}
+          </div>
+        </form>
+      ) : null}
+      {!showForm && error ? <Notice tone="danger">{error}</Notice> : null}
+    </ConnectionCard>
+  );
+}

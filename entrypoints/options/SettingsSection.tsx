@@ -1,0 +1,173 @@
+/**
+ * Sync settings: delivery mode, names, optional events, the notification email CleverTap's
+ * custom-list segment needs, the removal safety threshold, the Mixpanel query budget and failure
+ * notifications. Validated with SettingsSchema in the page; each problem shows next to its field.
+ */
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../components/ui/Button';
+import { CheckboxField, RadioGroup, TextField } from '../../components/ui/Field';
+import { Notice } from '../../components/ui/Notice';
+import type { Settings } from '../../lib/storage/schema';
+import { sendToBackground } from '../../lib/send';
+import { errorMessage } from '../../lib/ui/app-store';
+import { DELIVERY_MODE_OPTIONS } from '../../lib/ui/labels';
+import {
+  draftFromSettings,
+  validateSettingsDraft,
+  type SettingsDraft,
+  type SettingsErrors,
+} from '../../lib/ui/settings-form';
+
+export function SettingsForm({ settings }: { settings: Settings }) {
+  const [draft, setDraft] = useState<SettingsDraft>(() => draftFromSettings(settings));
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [saved, setSaved] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  function set<K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) {
+    setDraft((current) => ({ ...current, [field]: value }));
+    setSaved(false);
+    if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
+  }
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setSaveError(null);
+    setSaved(false);
+    const result = validateSettingsDraft(draft);
+    if (!result.ok) {
+      setErrors(result.errors);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const stored = await sendToBackground({ type: 'settings.save', settings: result.settings });
+      setDraft(draftFromSettings(stored));
+      setSaved(true);
+    } catch (caught) {
+      setSaveError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // Fields of an unused delivery mode stay editable: a disabled field could hold an error no one can fix.
+  const usesSegment = draft.deliveryMode !== 'property';
+  const usesProperty = draft.deliveryMode !== 'segment';
+  const invalidCount = Object.values(errors).filter(Boolean).length;
+
+  return (
+    <form className="cs-card cs-settings" onSubmit={(event) => void save(event)} noValidate>
+      <div className="cs-settings__grid">
+        <div>
+          <RadioGroup
+            legend="Delivery"
+            name="deliveryMode"
+            value={draft.deliveryMode}
+            options={DELIVERY_MODE_OPTIONS}
+            onChange={(value) => set('deliveryMode', value)}
+            error={errors.deliveryMode}
+          />
+          <TextField
+            label="Segment name prefix"
+            hint={`The segment of a cohort “Churn risk” is called “${draft.segmentPrefix}Churn risk”.${usesSegment ? '' : ' Used by Segment delivery only.'}`}
+            value={draft.segmentPrefix}
+            onChange={(value) => set('segmentPrefix', value)}
+            error={errors.segmentPrefix}
+          />
+          <TextField
+            label="Notification email"
+            type="email"
+            hint={`CleverTap emails the result of each segment (custom list) upload to this address.${usesSegment ? ' Required for Segment delivery.' : ''}`}
+            value={draft.notificationEmail}
+            onChange={(value) => set('notificationEmail', value)}
+            error={errors.notificationEmail}
+            autoComplete="email"
+          />
+          <TextField
+            label="Property name"
+            hint={`A multi-value profile property that lists the cohorts a user is in.${usesProperty ? '' : ' Used by Profile property delivery only.'}`}
+            value={draft.propertyName}
+            onChange={(value) => set('propertyName', value)}
+            error={errors.propertyName}
+          />
+          <CheckboxField
+            label="Send an event when a user enters or leaves a cohort"
+            hint="For journeys that start on cohort entry."
+            checked={draft.eventsEnabled}
+            onChange={(value) => set('eventsEnabled', value)}
+          />
+          <div className="cs-settings__pair">
+            <TextField
+              label="Added event"
+              value={draft.eventAdded}
+              onChange={(value) => set('eventAdded', value)}
+              error={errors.eventAdded}
+            />
+            <TextField
+              label="Removed event"
+              value={draft.eventRemoved}
+              onChange={(value) => set('eventRemoved', value)}
+              error={errors.eventRemoved}
+            />
+          </div>
+        </div>
+        <div>
+          <TextField
+            label="Removal safety threshold (%)"
+            hint="A run that would remove more than this share of the segment waits for your review."
+            inputMode="decimal"
+            value={draft.removalThresholdPercent}
+            onChange={(value) => set('removalThresholdPercent', value)}
+            error={errors.removalThresholdPercent}
+          />
+          <div className="cs-settings__pair">
+            <TextField
+              label="Mixpanel queries per hour"
+              hint="Mixpanel allows 60 an hour per project, shared with everything else that queries it."
+              inputMode="numeric"
+              value={draft.hourlyQueries}
+              onChange={(value) => set('hourlyQueries', value)}
+              error={errors.hourlyQueries}
+            />
+            <TextField
+              label="Concurrent queries"
+              hint="Mixpanel allows 5."
+              inputMode="numeric"
+              value={draft.concurrentQueries}
+              onChange={(value) => set('concurrentQueries', value)}
+              error={errors.concurrentQueries}
+            />
+          </div>
+          <TextField
+            label="Runs kept in history"
+            inputMode="numeric"
+            value={draft.historyLimit}
+            onChange={(value) => set('historyLimit', value)}
+            error={errors.historyLimit}
+          />
+          <CheckboxField
+            label="Notify me when a sync fails or pauses"
+            hint="A browser notification with the reason."
+            checked={draft.notifyOnFailure}
+            onChange={(value) => set('notifyOnFailure', value)}
+          />
+        </div>
+      </div>
+      {invalidCount > 0 ? (
+        <Notice tone="danger" title={invalidCount === 1 ? 'One setting needs a fix.' : `${invalidCount} settings need a fix.`} />
+      ) : null}
+      {saveError ? <Notice tone="danger" title="The settings were not saved.">{saveError}</Notice> : null}
+      <div className="cs-actions cs-form__actions">
+        <Button type="submit" variant="primary" busy={busy}>
+          Save settings
+        </Button>
+        <span role="status" className="cs-settings__saved">
+          {saved ? '✓ Settings saved' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, toCsv } from '../../../lib/ui/csv';
+
+describe('toCsv', () => {
+  it('joins cells with commas and ends every record with CRLF (RFC 4180)', () => {
+    expect(toCsv([['distinct_id', 'identity', 'operation'], ['u1', 'ct-1', 'add']])).toBe(
+      'distinct_id,identity,operation\r\nu1,ct-1,add\r\n',
+    );
+  });
+
+  it('quotes fields with commas, quotes, CR or LF and doubles the quotes', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvCell('a\r\nb')).toBe('"a\r\nb"');
+  });
+
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('neutralises a formula start: %j', (value) => {
+    const cell = csvCell(value);
+    expect(cell.replace(/^"/, '').startsWith("'")).toBe(true);
+  });
+
+  it('neutralises and quotes at once', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csvCell('\rX')).toBe(`"'\rX"`);
+  });
+
+  it('leaves plain text, numbers and empty cells alone', () => {
+    expect(csvCell('user-1')).toBe('user-1');
+    expect(csvCell('a=b')).toBe('a=b');
+    expect(csvCell(-5)).toBe('-5');
+    expect(csvCell(3.5)).toBe('3.5');
+    expect(csvCell(Number.NaN)).toBe('');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+    expect(csvCell(true)).toBe('true');
+    expect(csvCell('')).toBe('');
+  });
+
+  it('returns an empty text for no rows', () => {
+    expect(toCsv([])).toBe('');
+  });
+});
