@@ -1,5 +1,5 @@
 import { defineConfig } from 'wxt';
-import { HOST_PERMISSIONS } from './lib/permissions';
+import { HOST_PERMISSIONS, MIXPANEL_HOSTS } from './lib/permissions';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
@@ -10,6 +10,10 @@ export default defineConfig({
       'Export Mixpanel cohorts to CleverTap segments, once or every 15 minutes, from the cohort’s own “…” menu.',
     permissions: ['storage', 'alarms', 'notifications', 'unlimitedStorage'],
     host_permissions: [...HOST_PERMISSIONS],
+    // The in-page export dialog is loaded on first use, so the script every Mixpanel page carries stays small.
+    web_accessible_resources: [
+      { resources: ['export-dialog.js'], matches: MIXPANEL_HOSTS.map((host) => `https://${host}/*`) },
+    ],
     minimum_chrome_version: '120',
     browser_specific_settings: {
       gecko: { id: 'cohort-sync@cohortsync.dev', strict_min_version: '128.0' },

@@ -70,7 +70,16 @@ export function startOverlay(options: OverlayOptions): Overlay {
     if (!isMixpanelProjectUrl(view.location.href)) return;
     const path = event.composedPath();
     const cohort = cohortFromPath(path, view.location.href);
-    if (!cohort) return;
+    if (!cohort) {
+      // Inside an open menu (e.g. towards "Export to"): the cohort stays. Anywhere else: forget it,
+      // so a menu that opens next (a report's) is never taken for the cohort's.
+      const inMenu = path.some((target) => isElement(target) && (isMenu(target) || target.hasAttribute(OWN_ATTRIBUTE)));
+      if (!inMenu) {
+        trigger = null;
+        disarm();
+      }
+      return;
+    }
     const projectId = projectIdFromUrl(view.location.href)!;
     const button = path.filter(isElement).find((element) => element.matches('button,[role="button"],a,[aria-haspopup]'));
     trigger = { cohort, projectId, button: (button as HTMLElement | undefined) ?? null, at: Date.now() };

@@ -13,7 +13,8 @@ import { FIXTURE, createMixpanelEmulator, type MixpanelEmulator } from '../../em
 import { basicAuth } from '../../../lib/http/fetch-json';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const specPath = path.resolve(repoRoot, '..', 'shared', 'mixpanel-openapi', 'current', 'query.openapi.yaml');
+// Mixpanel's published spec (mixpanel/docs openapi/query.openapi.yaml, MIT), vendored unmodified.
+const specPath = path.resolve(repoRoot, 'test', 'contracts', 'mixpanel-query.openapi.yaml');
 
 type Json = Record<string, unknown>;
 const spec = parse(readFileSync(specPath, 'utf8')) as Json;

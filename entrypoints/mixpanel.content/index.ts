@@ -1,0 +1,52 @@
+/**
+ * Inside Mixpanel: "Export to > CleverTap" on every cohort menu. Wiring only: the DOM logic is in
+ * lib/overlay, the dialog is a separate script loaded on first open (lib/overlay/dialog-contract.ts).
+ * Test URLs: https://mixpanel.com/project/3187764/view/3699044/app/lexicon#cohorts
+ *            https://eu.mixpanel.com/project/3187764/app/users#cohort_id=1003
+ */
+import browser from 'webextension-polyfill';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import {
+  DIALOG_SCRIPT_PATH,
+  registeredDialog,
+  type ExportDialogModule,
+} from '../../lib/overlay/dialog-contract';
+import { startOverlay, type ExportRequest } from '../../lib/overlay/overlay';
+import { CONTENT_SCRIPT_MATCHES, regionFromUrl } from '../../lib/overlay/urls';
+
+export default defineContentScript({
+  matches: CONTENT_SCRIPT_MATCHES,
+  runAt: 'document_idle',
+  main(ctx) {
+    startOverlay({
+      document,
+      signal: ctx.signal,
+      onExport: (request) => void openDialog(ctx, request),
+    });
+  },
+});
+
+let loading: Promise<ExportDialogModule> | null = null;
+
+function loadDialog(): Promise<ExportDialogModule> {
+  loading ??= (async () => {
+    const url = browser.runtime.getURL(DIALOG_SCRIPT_PATH);
+    await import(/* @vite-ignore */ url);
+    const dialog = registeredDialog();
+    if (!dialog) throw new Error(`The export dialog did not load from ${url}.`);
+    return dialog;
+  })();
+  loading.catch(() => (loading = null));
+  return loading;
+}
+
+async function openDialog(ctx: ContentScriptContext, request: ExportRequest): Promise<void> {
+  if (ctx.isInvalid) return;
+  try {
+    const dialog = await loadDialog();
+    await dialog.openExportDialog(ctx, { ...request, region: regionFromUrl(location.href) });
+  } catch (error) {
+    console.error('Cohort Sync: the export dialog could not open.', error);
+  }
+}
