@@ -91,7 +91,10 @@ export function sendFromExtensionPage<T>(page: Page, message: unknown): Promise<
 }
 
 /** Connects both emulated accounts from an extension page, as the options page would. */
-export async function connectAccounts(page: Page, notificationEmail = 'admin@example.com'): Promise<void> {
+export async function connectAccounts(
+  page: Page,
+  options: { projectId?: number; region?: 'us' | 'eu' | 'in'; notificationEmail?: string } = {},
+): Promise<void> {
   const clevertap = await sendFromExtensionPage<{ ok: boolean; value?: { connected: boolean } }>(page, {
     type: 'clevertap.connect',
     ...EMULATOR_CREDENTIALS.clevertap,
@@ -99,12 +102,16 @@ export async function connectAccounts(page: Page, notificationEmail = 'admin@exa
   const mixpanel = await sendFromExtensionPage<{ ok: boolean; value?: { connected: boolean } }>(page, {
     type: 'mixpanel.connect',
     ...EMULATOR_CREDENTIALS.mixpanel,
+    ...(options.projectId ? { projectId: options.projectId } : {}),
+    ...(options.region ? { region: options.region } : {}),
   });
   if (!clevertap.value?.connected || !mixpanel.value?.connected) {
     throw new Error(`Could not connect the emulated accounts: ${JSON.stringify({ clevertap, mixpanel })}`);
   }
   const state = await sendFromExtensionPage<{ value: { settings: Record<string, unknown> } }>(page, { type: 'state.get' });
-  await sendFromExtensionPage(page, { type: 'settings.save', settings: { ...state.value.settings, notificationEmail } });
+  const settings = { ...state.value.settings, notificationEmail: options.notificationEmail ?? 'admin@example.com' };
+  const saved = await sendFromExtensionPage<{ ok: boolean }>(page, { type: 'settings.save', settings });
+  if (!saved.ok) throw new Error('Could not save the sync settings');
 }
 
 interface Fixtures {

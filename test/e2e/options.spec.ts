@@ -9,7 +9,7 @@ import { createCleverTapEmulator, DEFAULT_EMULATOR_ACCOUNT } from '../emulators/
 import { createMixpanelEmulator, FIXTURE } from '../emulators/mixpanel';
 import type { AppState, Sync } from '../../lib/storage/schema';
 import { DEFAULT_SETTINGS } from '../../lib/storage/schema';
-import { expect, sendFromExtensionPage, test } from './fixtures';
+import { connectAccounts, expect, sendFromExtensionPage, test } from './fixtures';
 
 const SHOTS = 'artifacts/screenshots';
 const mixpanel = createMixpanelEmulator();
@@ -142,7 +142,7 @@ test.describe('connections', () => {
     mixpanel.seedCohort({ projectId: FIXTURE.usProject.id, cohortId: 4001, name: 'Loyal users', members: 50 });
     const page = await context.newPage();
     await openOptions(page, extensionId);
-    await connectBoth(page);
+    await connectAccounts(page);
     const started = await sendFromExtensionPage(page, { type: 'sync.start', cohortId: 4001, cohortName: 'Loyal users', syncType: 'dynamic' });
     expect(started).toMatchObject({ ok: true });
     const section = cleverTapSection(page);
@@ -155,29 +155,6 @@ test.describe('connections', () => {
     await expect(row).toContainText('Paused: CleverTap disconnected', { timeout: 30_000 });
   });
 });
-
-async function connectBoth(page: Page) {
-  const ct = await sendFromExtensionPage(page, {
-    type: 'clevertap.connect',
-    accountId: DEFAULT_EMULATOR_ACCOUNT.accountId,
-    passcode: DEFAULT_EMULATOR_ACCOUNT.passcode,
-    region: DEFAULT_EMULATOR_ACCOUNT.region,
-  });
-  expect(ct).toMatchObject({ ok: true, value: { connected: true } });
-  const mp = await sendFromExtensionPage(page, {
-    type: 'mixpanel.connect',
-    username: FIXTURE.owner.username,
-    secret: FIXTURE.owner.secret,
-    projectId: FIXTURE.usProject.id,
-    region: 'us',
-  });
-  expect(mp).toMatchObject({ ok: true, value: { connected: true } });
-  const saved = await sendFromExtensionPage(page, {
-    type: 'settings.save',
-    settings: { ...DEFAULT_SETTINGS, notificationEmail: 'admin@example.com' },
-  });
-  expect(saved).toMatchObject({ ok: true });
-}
 
 test.describe('sync settings', () => {
   test('invalid input says what is wrong next to the field; valid input is saved', async ({ context, extensionId }) => {
@@ -259,7 +236,7 @@ test.describe('syncs and history', () => {
 
     const page = await context.newPage();
     await openOptions(page, extensionId);
-    await connectBoth(page);
+    await connectAccounts(page);
     await sendFromExtensionPage(page, { type: 'sync.start', cohortId: 4002, cohortName: 'CSV cohort', syncType: 'one-time' });
     const row = page.getByRole('region', { name: 'Syncs' }).getByRole('listitem').filter({ hasText: 'CSV cohort' });
     await expect(row).toContainText('Synced', { timeout: 60_000 });

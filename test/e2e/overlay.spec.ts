@@ -4,11 +4,11 @@
  * in the CleverTap emulator. Open a cohort's "…" → Export to → CleverTap → Dynamic → Start Sync.
  */
 import type { Page } from '@playwright/test';
-import { createCleverTapEmulator, DEFAULT_EMULATOR_ACCOUNT, type CleverTapEmulator } from '../emulators/clevertap';
+import { createCleverTapEmulator, type CleverTapEmulator } from '../emulators/clevertap';
 import { createMixpanelEmulator, FIXTURE, type MixpanelEmulator } from '../emulators/mixpanel';
 import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../fixtures/mixpanel';
-import { DEFAULT_SETTINGS, syncIdFor, type AppState } from '../../lib/storage/schema';
-import { expect, sendFromExtensionPage, test as base } from './fixtures';
+import { syncIdFor, type AppState } from '../../lib/storage/schema';
+import { connectAccounts, expect, sendFromExtensionPage, test as base } from './fixtures';
 
 const US = FIXTURE.usProject.id;
 const EU = FIXTURE.euProject.id;
@@ -37,29 +37,6 @@ async function extensionPage(page: Page, extensionId: string): Promise<Page> {
   return extension;
 }
 
-async function connect(page: Page, projectId: number, region: 'us' | 'eu') {
-  const ct = await sendFromExtensionPage(page, {
-    type: 'clevertap.connect',
-    accountId: DEFAULT_EMULATOR_ACCOUNT.accountId,
-    passcode: DEFAULT_EMULATOR_ACCOUNT.passcode,
-    region: DEFAULT_EMULATOR_ACCOUNT.region,
-  });
-  expect(ct).toMatchObject({ ok: true, value: { connected: true } });
-  const mp = await sendFromExtensionPage(page, {
-    type: 'mixpanel.connect',
-    username: FIXTURE.owner.username,
-    secret: FIXTURE.owner.secret,
-    projectId,
-    region,
-  });
-  expect(mp).toMatchObject({ ok: true, value: { connected: true } });
-  const saved = await sendFromExtensionPage(page, {
-    type: 'settings.save',
-    settings: { ...DEFAULT_SETTINGS, notificationEmail: 'admin@example.com' },
-  });
-  expect(saved).toMatchObject({ ok: true });
-}
-
 const row = (page: Page, name: string) =>
   page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 
@@ -82,7 +59,7 @@ test('Export to > CleverTap > Dynamic > Start Sync: a dynamic sync and a CleverT
 }) => {
   const page = await context.newPage();
   const extension = await extensionPage(page, extensionId);
-  await connect(extension, US, 'us');
+  await connectAccounts(extension, { projectId: US, region: 'us' });
   await page.goto(lexicon('mixpanel.com', US));
 
   const dialog = await openCleverTap(page, 'Trial ending this week');
@@ -115,7 +92,7 @@ test('Export to > CleverTap > Dynamic > Start Sync: a dynamic sync and a CleverT
 test('on eu.mixpanel.com, from the Users report’s menu inside a shadow root', async ({ context, extensionId }) => {
   const page = await context.newPage();
   const extension = await extensionPage(page, extensionId);
-  await connect(extension, EU, 'eu');
+  await connectAccounts(extension, { projectId: EU, region: 'eu' });
   await page.goto(`https://eu.mixpanel.com/project/${EU}/view/1/app/users#cohort_id=1001`);
   await page.getByRole('button', { name: 'Cohort actions' }).click();
   await page.getByRole('menuitem', { name: 'Export to…' }).hover();
@@ -174,7 +151,7 @@ test('not connected: the dialog says so and opens the settings', async ({ contex
 test('a cohort name containing HTML renders as text', async ({ context, extensionId }) => {
   const page = await context.newPage();
   const extension = await extensionPage(page, extensionId);
-  await connect(extension, US, 'us');
+  await connectAccounts(extension, { projectId: US, region: 'us' });
   await page.goto(lexicon('mixpanel.com', US));
   const dialog = await openCleverTap(page, '<b>VIP</b> & "friends"');
   await expect(dialog).toContainText('Cohort: <b>VIP</b> & "friends" (ID 1002)');
@@ -184,7 +161,7 @@ test('a cohort name containing HTML renders as text', async ({ context, extensio
 test('two cohorts with the same name: the dialog asks which', async ({ context, extensionId }) => {
   const page = await context.newPage();
   const extension = await extensionPage(page, extensionId);
-  await connect(extension, US, 'us');
+  await connectAccounts(extension, { projectId: US, region: 'us' });
   await page.goto(lexicon('mixpanel.com', US));
   const dialog = await openCleverTap(page, 'Churn risk');
   await expect(dialog).toContainText('2 cohorts are named “Churn risk”. Which one?');

@@ -9,7 +9,7 @@ import { createCleverTapEmulator, DEFAULT_EMULATOR_ACCOUNT } from '../emulators/
 import { createMixpanelEmulator, FIXTURE } from '../emulators/mixpanel';
 import type { AppState, RunSummary, Sync } from '../../lib/storage/schema';
 import { DEFAULT_SETTINGS } from '../../lib/storage/schema';
-import { expect, sendFromExtensionPage, test } from './fixtures';
+import { connectAccounts, expect, test } from './fixtures';
 
 const SHOTS = 'artifacts/screenshots';
 const mixpanel = createMixpanelEmulator();
@@ -180,30 +180,6 @@ test.describe('popup, from stored state', () => {
   });
 });
 
-/** Connects both accounts through the background, as the options page does. */
-async function connectBoth(page: Page) {
-  const ct = await sendFromExtensionPage<{ ok: boolean; value?: { connected: boolean } }>(page, {
-    type: 'clevertap.connect',
-    accountId: DEFAULT_EMULATOR_ACCOUNT.accountId,
-    passcode: DEFAULT_EMULATOR_ACCOUNT.passcode,
-    region: DEFAULT_EMULATOR_ACCOUNT.region,
-  });
-  expect(ct).toMatchObject({ ok: true, value: { connected: true } });
-  const mp = await sendFromExtensionPage(page, {
-    type: 'mixpanel.connect',
-    username: FIXTURE.owner.username,
-    secret: FIXTURE.owner.secret,
-    projectId: FIXTURE.usProject.id,
-    region: 'us',
-  });
-  expect(mp).toMatchObject({ ok: true, value: { connected: true } });
-  const saved = await sendFromExtensionPage(page, {
-    type: 'settings.save',
-    settings: { ...DEFAULT_SETTINGS, notificationEmail: 'admin@example.com' },
-  });
-  expect(saved).toMatchObject({ ok: true });
-}
-
 test.describe('popup, steering real syncs against the emulators', () => {
   test('Export a cohort…, progress, Pause / Resume, Sync now, Stop', async ({ context, extensionId }) => {
     mixpanel.seedCohort({ projectId: FIXTURE.usProject.id, cohortId: 3001, name: 'Big spenders', members: 3000 });
@@ -211,7 +187,7 @@ test.describe('popup, steering real syncs against the emulators', () => {
     mixpanel.limits.maxPageSize = 250;
     const page = await context.newPage();
     await openPopup(page, extensionId);
-    await connectBoth(page);
+    await connectAccounts(page);
 
     await page.getByRole('button', { name: 'Export a cohort…' }).click();
     await page.getByLabel('Cohort', { exact: true }).selectOption({ label: 'Big spenders (3,000 users)' });
@@ -257,7 +233,7 @@ test.describe('popup, steering real syncs against the emulators', () => {
     });
     const page = await context.newPage();
     await openPopup(page, extensionId);
-    await connectBoth(page);
+    await connectAccounts(page);
     await page.getByRole('button', { name: 'Export a cohort…' }).click();
     await page.getByLabel('Cohort', { exact: true }).selectOption({ label: 'Shrinking cohort (200 users)' });
     await page.getByLabel('One-time').check();
