@@ -33,11 +33,17 @@ export function CleverTapConnectForm({
   headingLevel,
   onConnected,
   now = Date.now(),
+  forgetPasscodeOnSubmit = false,
 }: {
   connection: CleverTapConnection | null;
   headingLevel?: 2 | 3;
   onConnected?: (connection: CleverTapConnection) => void;
   now?: number;
+  /**
+   * Empties the Passcode field as soon as it is sent, whatever the answer (the in-page dialog on
+   * Mixpanel: the page's DOM never holds the secret after submit). Off by default.
+   */
+  forgetPasscodeOnSubmit?: boolean;
 }) {
   const [accountId, setAccountId] = useState(connection?.accountId ?? '');
   const [passcode, setPasscode] = useState('');
@@ -61,6 +67,7 @@ export function CleverTapConnectForm({
     setError(null);
     if (errors.accountId || errors.passcode) return;
     setBusy(true);
+    if (forgetPasscodeOnSubmit) setPasscode('');
     try {
       const result = await sendToBackground({ type: 'clevertap.connect', accountId: accountId.trim(), passcode, region });
       if (result.connected) {

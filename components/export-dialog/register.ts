@@ -1,7 +1,8 @@
-/** Entry of the lazily loaded dialog script: registers the dialog for the content script. */
+/** Entry of the lazily loaded script: registers the export dialog and the Integrations entry for the content script. */
 import { registerDialog } from '../../lib/overlay/dialog-contract';
+import { mountIntegrationEntry } from '../integrations/mount';
 import { openExportDialog } from './mount';
 
 export function registerExportDialog(): void {
-  registerDialog({ openExportDialog });
+  registerDialog({ openExportDialog, mountIntegrationEntry });
 }

@@ -1,8 +1,11 @@
 /**
- * Inside Mixpanel: "Export to > CleverTap" on every cohort menu. Wiring only: the DOM logic is in
- * lib/overlay, the dialog is a separate script loaded on first open (lib/overlay/dialog-contract.ts).
+ * Inside Mixpanel: "Export to > CleverTap" on every cohort menu, and a CleverTap entry on the
+ * Integrations / Destinations page. Wiring only: the DOM logic is in lib/overlay; the dialog and
+ * the entry's UI are one separate script, loaded on first use (lib/overlay/dialog-contract.ts).
  * Test URLs: https://mixpanel.com/project/3187764/view/3699044/app/lexicon#cohorts
  *            https://eu.mixpanel.com/project/3187764/app/users#cohort_id=1003
+ *            https://mixpanel.com/project/3187764/view/3699044/data-management/integrations
+ *            https://eu.mixpanel.com/project/3187764/data/destinations
  */
 import browser from 'webextension-polyfill';
 import { defineContentScript } from 'wxt/utils/define-content-script';
@@ -12,6 +15,7 @@ import {
   registeredDialog,
   type ExportDialogModule,
 } from '../../lib/overlay/dialog-contract';
+import { startIntegrations, type EntryContext } from '../../lib/overlay/integrations';
 import { startOverlay, type ExportRequest } from '../../lib/overlay/overlay';
 import { CONTENT_SCRIPT_MATCHES, regionFromUrl } from '../../lib/overlay/urls';
 
@@ -23,6 +27,11 @@ export default defineContentScript({
       document,
       signal: ctx.signal,
       onExport: (request) => void openDialog(ctx, request),
+    });
+    startIntegrations({
+      document,
+      signal: ctx.signal,
+      mount: (host, context, signal) => void mountEntry(ctx, host, context, signal),
     });
   },
 });
@@ -48,5 +57,15 @@ async function openDialog(ctx: ContentScriptContext, request: ExportRequest): Pr
     await dialog.openExportDialog(ctx, { ...request, region: regionFromUrl(location.href) });
   } catch (error) {
     console.error('Cohort Sync: the export dialog could not open.', error);
+  }
+}
+
+async function mountEntry(ctx: ContentScriptContext, host: HTMLElement, context: EntryContext, signal: AbortSignal): Promise<void> {
+  try {
+    const dialog = await loadDialog();
+    if (ctx.isInvalid || signal.aborted) return;
+    await dialog.mountIntegrationEntry(ctx, host, context, signal);
+  } catch (error) {
+    console.error('Cohort Sync: the CleverTap entry could not be shown.', error);
   }
 }

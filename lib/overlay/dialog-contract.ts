@@ -5,6 +5,7 @@
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { CohortRef } from './cohort';
+import type { EntryContext } from './integrations';
 
 /** The dialog script's file, relative to the extension root (see entrypoints/export-dialog.ts). */
 export const DIALOG_SCRIPT_PATH = '/export-dialog.js';
@@ -21,6 +22,11 @@ export interface OpenDialogRequest {
 
 export interface ExportDialogModule {
   openExportDialog(ctx: ContentScriptContext, request: OpenDialogRequest): Promise<void>;
+  /**
+   * Renders the CleverTap entry of the Integrations / Destinations page into `host` (an element the
+   * content script added to the page's list); everything it rendered goes when `signal` aborts.
+   */
+  mountIntegrationEntry(ctx: ContentScriptContext, host: HTMLElement, context: EntryContext, signal: AbortSignal): Promise<void>;
 }
 
 type Registry = Record<typeof DIALOG_REGISTRY_KEY, ExportDialogModule | undefined>;

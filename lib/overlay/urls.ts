@@ -85,3 +85,20 @@ function safeDecode(value: string): string {
     return value;
   }
 }
+
+/**
+ * Mixpanel's Integrations page (Data Management → Integrations, the article's wording) and its
+ * successor, Destinations (Data → Destinations, reference/mixpanel-api.md §5.3). Their real paths
+ * are not public; these follow the app's grammar, with or without `/view/{wid}`:
+ * `/project/{pid}/data-management/integrations`, `/project/{pid}/data/destinations`, and the
+ * `/app/{app}` forms `/project/{pid}/app/integrations`, `/project/{pid}/app/destinations`.
+ * Sub-pages (`…/destinations/braze`, `…#syncs`) count: the list may show there too.
+ */
+const DESTINATIONS_PATH =
+  /^\/project\/\d{1,18}(?:\/view\/\d{1,18})?\/(?:data-management\/integrations|data\/destinations|app\/(?:integrations|destinations))(?:\/|$)/;
+
+export function isDestinationsUrl(url: string | URL): boolean {
+  const parsed = toUrl(url);
+  if (!parsed || !isMixpanelProjectUrl(parsed)) return false;
+  return DESTINATIONS_PATH.test(parsed.pathname);
+}

@@ -3,6 +3,7 @@ import {
   appFromUrl,
   cohortIdFromUrl,
   CONTENT_SCRIPT_MATCHES,
+  isDestinationsUrl,
   isMixpanelProjectUrl,
   projectIdFromUrl,
   regionFromUrl,
@@ -91,5 +92,47 @@ describe('content script matches', () => {
     expect(regionFromUrl('https://in.mixpanel.com/project/1')).toBe('in');
     expect(regionFromUrl('https://mixpanel.com/project/1')).toBe('us');
     expect(regionFromUrl('https://example.com/')).toBeNull();
+  });
+});
+
+// The Integrations page (article: Data Management → Integrations) and Destinations (Data → Destinations).
+const DESTINATIONS_PAGES = [
+  'https://mixpanel.com/project/3187764/data-management/integrations',
+  'https://mixpanel.com/project/3187764/view/3699044/data-management/integrations',
+  'https://mixpanel.com/project/3187764/view/3699044/data-management/integrations/',
+  'https://mixpanel.com/project/3187764/view/3699044/data-management/integrations?native=0#clevertap',
+  'https://eu.mixpanel.com/project/42/data/destinations',
+  'https://eu.mixpanel.com/project/42/view/7/data/destinations',
+  'https://in.mixpanel.com/project/42/view/7/data/destinations/braze',
+  'https://in.mixpanel.com/project/42/data/destinations#syncs',
+  'https://mixpanel.com/project/42/app/integrations',
+  'https://mixpanel.com/project/42/view/7/app/destinations#connected',
+];
+
+const NOT_DESTINATIONS_PAGES = [
+  ...PROJECT_PAGES,
+  ...NOT_PROJECT_PAGES,
+  'https://mixpanel.com/project/42/data-management/lexicon',
+  'https://mixpanel.com/project/42/data-management/integrationsx',
+  'https://mixpanel.com/project/42/data/destination',
+  'https://mixpanel.com/project/42/data/destinations-old',
+  'https://mixpanel.com/project/42/view/data/destinations',
+  'https://mixpanel.com/project/42/view/7/8/data/destinations',
+  'https://mixpanel.com/project/42/app/lexicon#destinations',
+  'https://mixpanel.com/project/42/app/insights?next=/data/destinations',
+  'https://mixpanel.com/data/destinations',
+  'https://mixpanel.com/project/abc/data/destinations',
+  'http://mixpanel.com/project/42/data/destinations',
+  'https://www.mixpanel.com/project/42/data/destinations',
+  'https://docs.mixpanel.com/project/42/data/destinations',
+  'https://mixpanel.com.evil.example/project/42/data/destinations',
+  'https://evil.example/project/42/data-management/integrations',
+];
+
+describe('isDestinationsUrl', () => {
+  it.each(DESTINATIONS_PAGES)('accepts %s', (url) => expect(isDestinationsUrl(url)).toBe(true));
+  it.each(NOT_DESTINATIONS_PAGES)('rejects %s', (url) => expect(isDestinationsUrl(url)).toBe(false));
+  it('is a project page, so the content script runs there', () => {
+    for (const url of DESTINATIONS_PAGES) expect(isMixpanelProjectUrl(url)).toBe(true);
   });
 });
