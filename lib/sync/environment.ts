@@ -17,6 +17,24 @@ export interface Environment {
 
 export const DYNAMIC_PERIOD_MINUTES = 15;
 
+declare global {
+  interface ImportMetaEnv {
+    /** Set only by `npm run demo -- --period-minutes N`, which builds its own copy of the extension. */
+    readonly WXT_DEMO_PERIOD_MINUTES?: string;
+  }
+}
+
+/**
+ * Minutes between runs of a dynamic sync: 15, as Mixpanel's own integration. The demo build may
+ * shorten it (a build-time value, so no setting or message can change it in a normal build).
+ */
+export function dynamicPeriodMinutes(demoValue: unknown = import.meta.env?.WXT_DEMO_PERIOD_MINUTES): number {
+  const minutes = Number(demoValue);
+  return demoValue !== undefined && demoValue !== '' && Number.isFinite(minutes) && minutes > 0
+    ? minutes
+    : DYNAMIC_PERIOD_MINUTES;
+}
+
 export function browserEnvironment(): Environment {
   return {
     fetch: (input, init) => globalThis.fetch(input, init),
@@ -30,6 +48,6 @@ export function browserEnvironment(): Environment {
         message,
       });
     },
-    periodMinutes: DYNAMIC_PERIOD_MINUTES,
+    periodMinutes: dynamicPeriodMinutes(),
   };
 }
