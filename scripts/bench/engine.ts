@@ -1,0 +1,345 @@
+/**
+ * The real engine in Chromium against the emulators: throughput, calls, service-worker heap,
+ * IndexedDB size and the cost of a stopped worker. The emulators run in this Node process.
+ */
+import type { AppState, Sync } from '../../lib/storage/schema';
+import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../test/emulators';
+import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
+import { batchesOf, pagesOf, phasedBoundMs, pipelinedBoundMs, type Workload } from './bounds';
+import { launchBench, sleep, type BenchBrowser } from './browser';
+import { HeapSampler } from './cdp';
+
+export const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
+export const LATENCY = { mixpanelMs: 400, clevertapMs: 300 };
+
+export interface EngineCase {
+  members: number;
+  pageSize: number;
+  /** settings.queryBudget.concurrent */
+  concurrency: number;
+}
+
+export interface RunFigures {
+  /** Engine's own run duration (lastRun.finishedAt − startedAt). */
+  wallMs: number;
+  /** From sync.start/sync.now until the first poll that saw phase "delivering". */
+  readPhaseMs?: number;
+  engageCalls: number;
+  cohortListCalls: number;
+  clevertapRequests: number;
+  uploadRequests: number;
+  peakMixpanelConcurrency: number;
+  peakUploadConcurrency: number;
+  heapPeakBytes: number;
+  heapSamples: number;
+  phases?: PhaseTimes;
+  summary: NonNullable<Sync['lastRun']>;
+}
+
+export interface ThroughputResult extends RunFigures {
+  case: EngineCase;
+  workload: Workload;
+  boundMs: number;
+  boundAtConcurrencyMs: number;
+  phasedBoundMs: number;
+  idbBytes?: number;
+}
+
+export interface EngineSession {
+  browser: BenchBrowser;
+  apis: EmulatorSet;
+  /** Every API request the emulators answered since the last measured run began (ms since epoch). */
+  timeline: TimelineEntry[];
+  close(): Promise<void>;
+}
+
+export interface TimelineEntry {
+  kind: 'engage' | 'upload' | 'custom-list' | 'other';
+  start: number;
+  end: number;
+}
+
+function kindOf(path: string): TimelineEntry['kind'] {
+  if (path.endsWith('/engage')) return 'engage';
+  if (path === '/1/upload') return 'upload';
+  if (path.includes('custom_list') || path.endsWith('.csv')) return 'custom-list';
+  return 'other';
+}
+
+/** Phase gaps seen from the API side: where the engine spends time without calling anyone. */
+export interface PhaseTimes {
+  /** First engage request start → last engage answer. */
+  readMs: number;
+  /** Last engage answer → first upload request (staging the last page, diff, brake). */
+  diffGapMs: number;
+  /** First upload start → last upload answer. */
+  uploadMs: number;
+  /** Last upload answer → custom-list URL request (building the CSV). */
+  csvGapMs: number;
+  /** The three custom-list calls. */
+  customListMs: number;
+}
+
+export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | undefined {
+  const of = (kind: TimelineEntry['kind']) => timeline.filter((entry) => entry.kind === kind);
+  const engage = of('engage');
+  const upload = of('upload');
+  const list = of('custom-list');
+  if (engage.length === 0 || upload.length === 0 || list.length === 0) return undefined;
+  const min = (xs: TimelineEntry[], key: 'start' | 'end') => Math.min(...xs.map((x) => x[key]));
+  const max = (xs: TimelineEntry[], key: 'start' | 'end') => Math.max(...xs.map((x) => x[key]));
+  return {
+    readMs: max(engage, 'end') - min(engage, 'start'),
+    diffGapMs: min(upload, 'start') - max(engage, 'end'),
+    uploadMs: max(upload, 'end') - min(upload, 'start'),
+    csvGapMs: min(list, 'start') - max(upload, 'end'),
+    customListMs: max(list, 'end') - min(list, 'start'),
+  };
+}
+
+export async function engineSession(): Promise<EngineSession> {
+  const apis = createEmulators();
+  const browser = await launchBench(apis.list);
+  await browser.connect();
+  await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: 3 } });
+  setLatency(apis);
+  const timeline: TimelineEntry[] = [];
+  for (const emulator of [apis.mixpanel, apis.clevertap]) {
+    const handle = emulator.handle.bind(emulator);
+    (emulator as { handle: typeof emulator.handle }).handle = (request, response) => {
+      const entry: TimelineEntry = { kind: kindOf(request.url.pathname), start: Date.now(), end: 0 };
+      response.on('finish', () => {
+        entry.end = Date.now();
+        timeline.push(entry);
+      });
+      return handle(request, response);
+    };
+  }
+  return { browser, apis, timeline, close: () => browser.close() };
+}
+
+export function setLatency(apis: EmulatorSet): void {
+  apis.mixpanel.latencyMs.engage = LATENCY.mixpanelMs;
+  apis.mixpanel.latencyMs['cohorts-list'] = LATENCY.mixpanelMs;
+  for (const route of ['upload', 'customListUrl', 'customListFile', 'customListCompleted'] as const) {
+    apis.clevertap.latencyMs[route] = LATENCY.clevertapMs;
+  }
+}
+
+let nextCohortId = 7000;
+export const newCohortId = () => nextCohortId++;
+
+const syncId = (cohortId: number) => `${PROJECT_ID}:${cohortId}`;
+
+function findSync(state: AppState, cohortId: number): Sync | undefined {
+  return state.syncs.find((sync) => sync.cohortId === cohortId);
+}
+
+/** Starts (or re-runs) a sync and waits for it to be synced, sampling the worker's heap meanwhile. */
+export async function measuredRun(
+  session: EngineSession,
+  cohortId: number,
+  how: { start: 'start' | 'now'; type?: 'one-time' | 'dynamic'; during?: (status: Sync['status'], elapsedMs: number) => Promise<boolean | void> },
+): Promise<RunFigures> {
+  const { browser, apis } = session;
+  apis.mixpanel.resetCounters();
+  apis.clevertap.resetStats();
+  session.timeline.length = 0;
+  const before = findSync(await browser.state(), cohortId)?.lastRun?.runId;
+  const sampler = new HeapSampler(browser.devtoolsPort, browser.extensionId, 250);
+  sampler.start();
+  const t0 = Date.now();
+  const reply =
+    how.start === 'start'
+      ? await browser.send<{ ok: boolean }>({ type: 'sync.start', cohortId, cohortName: `Bench ${cohortId}`, syncType: how.type ?? 'one-time' })
+      : await browser.send<{ ok: boolean }>({ type: 'sync.now', syncId: syncId(cohortId) });
+  if (!reply.ok) throw new Error(`could not start the run: ${JSON.stringify(reply)}`);
+  let readPhaseMs: number | undefined;
+  let sync: Sync | undefined;
+  let hookDone = false;
+  for (;;) {
+    await sleep(150);
+    sync = findSync(await browser.state(), cohortId);
+    const status = sync?.status;
+    if (!status) throw new Error('the sync disappeared');
+    if (readPhaseMs === undefined && status.state === 'running' && status.phase === 'delivering') readPhaseMs = Date.now() - t0;
+    if (status.state === 'synced' && sync?.lastRun && sync.lastRun.runId !== before) break;
+    if (status.state === 'failed' || status.state === 'paused' || status.state === 'needs-review') {
+      throw new Error(`run ended ${status.state}: ${JSON.stringify(status)}`);
+    }
+    if (how.during && !hookDone) hookDone = (await how.during(status, Date.now() - t0)) === true;
+    if (Date.now() - t0 > 30 * 60_000) throw new Error('run took over 30 minutes');
+  }
+  await sampler.stop();
+  const summary = sync!.lastRun!;
+  const ct = apis.clevertap.stats();
+  const mp = apis.mixpanel.counters;
+  return {
+    wallMs: summary.finishedAt - summary.startedAt,
+    readPhaseMs,
+    engageCalls: mp.requestsByPath['/api/query/engage'] ?? 0,
+    cohortListCalls: mp.requestsByPath['/api/query/cohorts/list'] ?? 0,
+    clevertapRequests: Object.values(ct.requests).reduce((sum, n) => sum + n, 0),
+    uploadRequests: ct.requests['/1/upload'] ?? 0,
+    peakMixpanelConcurrency: mp.peakConcurrency,
+    peakUploadConcurrency: ct.peakConcurrentUploads,
+    heapPeakBytes: sampler.peakUsed,
+    heapSamples: sampler.samples,
+    phases: phaseTimes(session.timeline),
+    summary,
+  };
+}
+
+export async function idbUsage(browser: BenchBrowser): Promise<number> {
+  const worker = await browser.worker();
+  return worker.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+}
+
+export function seed(apis: EmulatorSet, cohortId: number, members: number) {
+  return apis.mixpanel.seedCohort({ projectId: PROJECT_ID, cohortId, name: `Bench ${cohortId}`, members });
+}
+
+export function workloadOf(seeded: { members: number; withoutProfile: number; valid: number }, pageSize: number): Workload {
+  return {
+    profiles: seeded.members - seeded.withoutProfile,
+    valid: seeded.valid,
+    pageSize,
+    mixpanelLatencyMs: LATENCY.mixpanelMs,
+    clevertapLatencyMs: LATENCY.clevertapMs,
+  };
+}
+
+/** One export of a fresh cohort; the sync is stopped afterwards so its snapshot leaves IndexedDB. */
+export async function throughput(session: EngineSession, c: EngineCase, options: { measureIdb?: boolean } = {}): Promise<ThroughputResult> {
+  const { apis, browser } = session;
+  apis.mixpanel.limits.maxPageSize = c.pageSize;
+  await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: c.concurrency } });
+  const cohortId = newCohortId();
+  const seeded = seed(apis, cohortId, c.members);
+  const workload = workloadOf(seeded, c.pageSize);
+  const idbBefore = options.measureIdb ? await idbUsage(browser) : 0;
+  const figures = await measuredRun(session, cohortId, { start: 'start' });
+  const idbAfter = options.measureIdb ? await idbUsage(browser) : 0;
+  await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
+  apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  return {
+    ...figures,
+    case: c,
+    workload,
+    boundMs: pipelinedBoundMs(workload),
+    boundAtConcurrencyMs: pipelinedBoundMs(workload, c.concurrency),
+    phasedBoundMs: phasedBoundMs(workload, c.concurrency),
+    ...(options.measureIdb ? { idbBytes: idbAfter - idbBefore } : {}),
+  };
+}
+
+export interface ChurnResult {
+  mode: 'segment' | 'property';
+  members: number;
+  pageSize: number;
+  added: number;
+  removed: number;
+  engageCalls: number;
+  engageFloor: number;
+  cohortListCalls: number;
+  clevertapRequests: number;
+  clevertapFloor: number;
+  uploadRequests: number;
+  wallMs: number;
+}
+
+/** A dynamic sync, then a re-run after 1 % churn (half leave, half join). */
+export async function churnRerun(session: EngineSession, mode: 'segment' | 'property', members: number, pageSize: number): Promise<ChurnResult> {
+  const { apis, browser } = session;
+  apis.mixpanel.limits.maxPageSize = pageSize;
+  await browser.saveSettings({ deliveryMode: mode, queryBudget: { hourly: 60, concurrent: 3 } });
+  const cohortId = newCohortId();
+  const seeded = seed(apis, cohortId, members);
+  await measuredRun(session, cohortId, { start: 'start', type: 'dynamic' });
+
+  const cohort = apis.mixpanel.state.cohort(PROJECT_ID, cohortId)!;
+  const profiles = apis.mixpanel.state.profiles(PROJECT_ID);
+  const leaving = [...seeded.expected.keys()].slice(0, Math.round(members * 0.005));
+  for (const id of leaving) cohort.members.delete(id);
+  const joining = Math.round(members * 0.005);
+  for (let index = 0; index < joining; index++) {
+    const id = `c${cohortId}-joined-${index}`;
+    cohort.members.add(id);
+    profiles.set(id, { $email: `${id}@example.com`, [CLEVERTAP_ID]: `ct-joined-${cohortId}-${index}` });
+  }
+  const run = await measuredRun(session, cohortId, { start: 'now' });
+  await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
+  cohort.members.clear();
+  await browser.saveSettings({ deliveryMode: 'segment' });
+  const { added, removed } = run.summary.counts;
+  const clevertapFloor = mode === 'segment' ? batchesOf(added) + 3 : batchesOf(added + removed);
+  const profilesNow = members - seeded.withoutProfile - leaving.length + joining;
+  return {
+    mode,
+    members,
+    pageSize,
+    added,
+    removed,
+    engageCalls: run.engageCalls,
+    engageFloor: pagesOf({ profiles: profilesNow, valid: 0, pageSize, mixpanelLatencyMs: 0, clevertapLatencyMs: 0 }),
+    cohortListCalls: run.cohortListCalls,
+    clevertapRequests: run.clevertapRequests,
+    clevertapFloor,
+    uploadRequests: run.uploadRequests,
+    wallMs: run.wallMs,
+  };
+}
+
+export interface ResumeResult {
+  phase: 'reading' | 'delivering';
+  members: number;
+  pageSize: number;
+  stoppedAtMs: number;
+  wallMs: number;
+  baselineWallMs: number;
+  engageCalls: number;
+  baselineEngageCalls: number;
+  clevertapRequests: number;
+  baselineClevertapRequests: number;
+  uploadRequests: number;
+  baselineUploadRequests: number;
+}
+
+/** A run whose worker is stopped half-way through a phase, woken at once by a message. */
+export async function resumeCost(session: EngineSession, phase: 'reading' | 'delivering', baseline: ThroughputResult): Promise<ResumeResult> {
+  const { apis, browser } = session;
+  const { members, pageSize, concurrency } = baseline.case;
+  apis.mixpanel.limits.maxPageSize = pageSize;
+  await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: concurrency } });
+  const cohortId = newCohortId();
+  seed(apis, cohortId, members);
+  let stoppedAtMs = 0;
+  const run = await measuredRun(session, cohortId, {
+    start: 'start',
+    during: async (status, elapsedMs) => {
+      if (status.state !== 'running' || status.phase !== phase || status.total === 0 || status.done < status.total / 2) return false;
+      stoppedAtMs = elapsedMs;
+      await browser.stopWorker();
+      // Any message wakes a fresh worker, whose start resumes the run from its checkpoint.
+      await browser.send({ type: 'ping' });
+      return true;
+    },
+  });
+  if (!stoppedAtMs) throw new Error(`the run finished before it could be stopped while ${phase}`);
+  await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
+  apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  return {
+    phase,
+    members,
+    pageSize,
+    stoppedAtMs,
+    wallMs: run.wallMs,
+    baselineWallMs: baseline.wallMs,
+    engageCalls: run.engageCalls,
+    baselineEngageCalls: baseline.engageCalls,
+    clevertapRequests: run.clevertapRequests,
+    baselineClevertapRequests: baseline.clevertapRequests,
+    uploadRequests: run.uploadRequests,
+    baselineUploadRequests: baseline.uploadRequests,
+  };
+}

@@ -1,0 +1,161 @@
+/** The benchmark sequence; main.ts only makes sure WebSocket exists first. */
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { naiveModelMs } from './bounds';
+import { CHROMIUM } from './browser';
+import {
+  churnRerun,
+  engineSession,
+  LATENCY,
+  newCohortId,
+  PROJECT_ID,
+  resumeCost,
+  seed,
+  throughput,
+  workloadOf,
+  type ChurnResult,
+  type EngineCase,
+  type EngineSession,
+  type ResumeResult,
+  type ThroughputResult,
+} from './engine';
+import { naiveExport, type NaiveResult } from './naive';
+import { overlayBench, type OverlayResult } from './overlay';
+import { popupBench, type PopupResult } from './popup';
+import { renderMarkdown, renderTable, type BenchReport } from './report';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function machine() {
+  const sh = (command: string) => {
+    try {
+      return execSync(command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    cpus: `${sh('nproc')} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB (free -h: ${sh("free -h | awk '/^Mem:/ {print $2\" total, \"$7\" available\"}'")})`,
+    chromium: sh(`${CHROMIUM} --version`).split('\n').pop() ?? 'unknown',
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+async function naiveFor(session: EngineSession, members: number, pageSize: number): Promise<NaiveResult> {
+  const cohortId = newCohortId();
+  seed(session.apis, cohortId, members);
+  try {
+    return await naiveExport(session, cohortId, pageSize);
+  } finally {
+    session.apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  }
+}
+
+export async function runBench(argv: string[]): Promise<void> {
+  const million = argv.includes('--million');
+  const write = !argv.includes('--no-write');
+  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+  const wants = (section: string) => !only || only.includes(section);
+  const render = argv.find((arg) => arg.startsWith('--render='))?.slice('--render='.length);
+  if (render) {
+    // Re-renders BENCHMARKS.md from a saved run (/tmp/bench-last.json), without measuring again.
+    const saved = JSON.parse(readFileSync(render, 'utf8')) as BenchReport;
+    writeFileSync(resolve(ROOT, 'BENCHMARKS.md'), renderMarkdown(saved));
+    console.log(renderTable(saved));
+    return;
+  }
+  const started = Date.now();
+  const loadAtStart = loadavg()[0]!;
+  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+  log('Building the extension into the benchmark’s own directory…');
+  execSync('npx wxt build -c scripts/bench/wxt.config.ts', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const report: BenchReport = {
+    machine: machine(),
+    settings: { ...LATENCY, million },
+    throughput: [],
+    naive: [],
+    churn: [],
+    resume: [],
+  };
+
+  if (wants('engine') || wants('churn') || wants('resume')) {
+    const session = await engineSession();
+    try {
+      let resumeBaseline: ThroughputResult | undefined;
+      if (wants('engine') || wants('resume')) {
+        const cases: EngineCase[] = wants('engine')
+          ? [
+              { members: 10_000, pageSize: 1000, concurrency: 3 },
+              { members: 10_000, pageSize: 1000, concurrency: 5 },
+              { members: 100_000, pageSize: 1000, concurrency: 3 },
+              { members: 100_000, pageSize: 1000, concurrency: 5 },
+              { members: 100_000, pageSize: 10_000, concurrency: 3 },
+              { members: 100_000, pageSize: 10_000, concurrency: 5 },
+              ...(million ? [{ members: 1_000_000, pageSize: 10_000, concurrency: 5 }] : []),
+            ]
+          : [{ members: 100_000, pageSize: 1000, concurrency: 3 }];
+        for (const c of cases) {
+          log(`engine: ${c.members.toLocaleString('en')} members, page size ${c.pageSize}, concurrency ${c.concurrency}…`);
+          const result = await throughput(session, c, { measureIdb: true });
+          report.throughput.push(result);
+          log(`  ${(result.wallMs / 1000).toFixed(1)} s, ${(result.wallMs / result.boundMs).toFixed(2)}× the bound`);
+          if (c.members === 100_000 && c.pageSize === 1000 && c.concurrency === 3) resumeBaseline = result;
+        }
+        if (wants('engine')) {
+          const naiveCases: [number, number][] = [[10_000, 1000], [100_000, 1000], [100_000, 10_000]];
+          if (million) naiveCases.push([1_000_000, 10_000]);
+          for (const [members, pageSize] of naiveCases) {
+            log(`naive baseline: ${members.toLocaleString('en')} members, page size ${pageSize}…`);
+            const result = await naiveFor(session, members, pageSize);
+            const model = naiveModelMs(workloadOf({ members, withoutProfile: Math.round(members * 0.05), valid: result.exported }, pageSize));
+            report.naive.push({ members, pageSize, ...result, modelMs: model });
+            log(`  ${(result.wallMs / 1000).toFixed(1)} s`);
+          }
+        }
+      }
+      if (wants('churn')) {
+        for (const mode of ['segment', 'property'] as const) {
+          log(`calls: dynamic re-run after 1 % churn, ${mode} mode…`);
+          const result: ChurnResult = await churnRerun(session, mode, 20_000, 1000);
+          report.churn.push(result);
+        }
+      }
+      if (wants('resume') && resumeBaseline) {
+        for (const phase of ['reading', 'delivering'] as const) {
+          log(`resume: worker stopped half-way through ${phase}…`);
+          const result: ResumeResult = await resumeCost(session, phase, resumeBaseline);
+          report.resume.push(result);
+        }
+      }
+    } finally {
+      await session.close();
+    }
+  }
+
+  if (wants('overlay')) {
+    log('overlay: sizes, main-thread cost on the heavy page, menu-to-item delay…');
+    report.overlay = (await overlayBench()) satisfies OverlayResult;
+  }
+  if (wants('popup')) {
+    log('popup: 50 syncs…');
+    report.popup = (await popupBench()) satisfies PopupResult;
+  }
+  report.totalMs = Date.now() - started;
+  report.machine.load = `${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`;
+
+  console.log(renderTable(report));
+  if (write && !only) {
+    writeFileSync(resolve(ROOT, 'BENCHMARKS.md'), renderMarkdown(report));
+    log('BENCHMARKS.md written.');
+  } else if (write) {
+    writeFileSync('/tmp/bench-partial.json', JSON.stringify(report, null, 2));
+    log('Partial run (--only): figures in /tmp/bench-partial.json; BENCHMARKS.md left alone.');
+  }
+  writeFileSync('/tmp/bench-last.json', JSON.stringify(report, null, 2));
+}
