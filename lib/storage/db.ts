@@ -5,7 +5,7 @@
 import { request } from './idb';
 
 export const DB_NAME = 'cohort-sync';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export const STORES = {
   /** Secrets by service: `{ service: 'clevertap', passcode }`, `{ service: 'mixpanel', secret }`. */
@@ -18,7 +18,7 @@ export const STORES = {
   runs: 'runs',
   /** Finished runs, keyed by runId, indexed by [syncId, startedAt]. */
   history: 'history',
-  /** Each run's adds and removes, keyed [runId, op, seq] so deliveries read fixed batches. */
+  /** Each run's adds and removes in chunks of 1000, keyed [runId, op, chunk]: one chunk, one upload batch. */
   changes: 'changes',
 } as const;
 
@@ -27,14 +27,18 @@ let opening: Promise<IDBDatabase> | undefined;
 export function openDb(): Promise<IDBDatabase> {
   opening ??= (async () => {
     const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
+    req.onupgradeneeded = (event) => {
       const db = req.result;
-      db.createObjectStore(STORES.secrets, { keyPath: 'service' });
-      db.createObjectStore(STORES.members, { keyPath: ['snapshot', 'identity'] });
-      db.createObjectStore(STORES.committed, { keyPath: 'syncId' });
-      db.createObjectStore(STORES.runs, { keyPath: 'syncId' });
-      db.createObjectStore(STORES.history, { keyPath: 'runId' }).createIndex('bySync', ['syncId', 'startedAt']);
-      db.createObjectStore(STORES.changes, { keyPath: ['runId', 'op', 'seq'] });
+      if (event.oldVersion < 1) {
+        db.createObjectStore(STORES.secrets, { keyPath: 'service' });
+        db.createObjectStore(STORES.members, { keyPath: ['snapshot', 'identity'] });
+        db.createObjectStore(STORES.committed, { keyPath: 'syncId' });
+        db.createObjectStore(STORES.runs, { keyPath: 'syncId' });
+        db.createObjectStore(STORES.history, { keyPath: 'runId' }).createIndex('bySync', ['syncId', 'startedAt']);
+      }
+      // Version 2 stores changes in chunks; per-member change records of version 1 are dropped.
+      if (db.objectStoreNames.contains(STORES.changes)) db.deleteObjectStore(STORES.changes);
+      db.createObjectStore(STORES.changes, { keyPath: ['runId', 'op', 'chunk'] });
     };
     const db = await request(req);
     // Another copy of the extension (an update) wants a newer schema: let it have the database.

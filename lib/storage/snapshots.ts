@@ -28,9 +28,20 @@ interface MemberRow extends Member {
 export type ChangeOp = 'add' | 'remove';
 
 export interface Change extends Member {
+  op: ChangeOp;
+}
+
+/**
+ * Changes are stored in chunks of this many, one record each, so delivering a batch of 1000 is
+ * one read and diffing 1M members is a thousand writes, not a million.
+ */
+export const CHANGE_CHUNK = 1000;
+
+interface ChangeChunk {
   runId: string;
   op: ChangeOp;
-  seq: number;
+  chunk: number;
+  members: Member[];
 }
 
 export interface CommittedSnapshot {
@@ -90,8 +101,18 @@ export async function* snapshotMembers(snapshot: string, batchSize = 5000): Asyn
   }
 }
 
-export async function* snapshotIdentities(snapshot: string): AsyncGenerator<string> {
-  for await (const members of snapshotMembers(snapshot)) for (const member of members) yield member.identity;
+/** Identities only, read from the keys: the custom-list file needs nothing else. */
+export async function* snapshotIdentities(snapshot: string, batchSize = 10_000): AsyncGenerator<string> {
+  const db = await openDb();
+  const range = snapshotRange(snapshot);
+  let current = range;
+  for (;;) {
+    const store = db.transaction(STORES.members).objectStore(STORES.members);
+    const keys = (await request(store.getAllKeys(current, batchSize))) as [string, string][];
+    for (const [, identity] of keys) yield identity;
+    if (keys.length < batchSize) return;
+    current = IDBKeyRange.bound(keys[keys.length - 1], range.upper, true, range.upperOpen);
+  }
 }
 
 export async function deleteSnapshot(snapshot: string): Promise<void> {
@@ -110,7 +131,7 @@ export async function getCommitted(syncId: string): Promise<CommittedSnapshot | 
 
 /**
  * Walks the staged and committed snapshots side by side (both sorted by identity) and records
- * added and removed members as numbered changes. Re-running it replaces the previous result.
+ * added and removed members in numbered chunks. Re-running it replaces the previous result.
  */
 export async function diffSnapshots(
   runId: string,
@@ -119,19 +140,28 @@ export async function diffSnapshots(
 ): Promise<{ added: number; removed: number }> {
   await deleteChanges(runId);
   const db = await openDb();
-  const seq = { add: 0, remove: 0 };
-  let buffer: Change[] = [];
+  const pending: Record<ChangeOp, Member[]> = { add: [], remove: [] };
+  const chunks: Record<ChangeOp, number> = { add: 0, remove: 0 };
+  const counts: Record<ChangeOp, number> = { add: 0, remove: 0 };
+  let full: ChangeChunk[] = [];
   const flush = async () => {
-    if (buffer.length === 0) return;
+    if (full.length === 0) return;
     const tx = db.transaction(STORES.changes, 'readwrite');
     const store = tx.objectStore(STORES.changes);
-    for (const change of buffer) store.put(change);
-    buffer = [];
+    for (const chunk of full) store.put(chunk);
+    full = [];
     await done(tx);
   };
+  const close = (op: ChangeOp) => {
+    if (pending[op].length === 0) return;
+    full.push({ runId, op, chunk: chunks[op]++, members: pending[op] });
+    pending[op] = [];
+  };
   const emit = async (op: ChangeOp, member: Member) => {
-    buffer.push({ runId, op, seq: seq[op]++, ...member });
-    if (buffer.length >= 5000) await flush();
+    pending[op].push(member);
+    counts[op]++;
+    if (pending[op].length === CHANGE_CHUNK) close(op);
+    if (full.length >= 5) await flush();
   };
 
   const left = flatten(snapshotMembers(staged));
@@ -150,21 +180,28 @@ export async function diffSnapshots(
       b = await right.next();
     }
   }
+  close('add');
+  close('remove');
   await flush();
-  return { added: seq.add, removed: seq.remove };
+  return { added: counts.add, removed: counts.remove };
 }
 
-/** Changes `from` ≤ seq < `to` of one kind, in identity order. */
-export async function readChanges(runId: string, op: ChangeOp, from: number, to: number): Promise<Change[]> {
+/** Changes of one kind in chunk `chunk`: members CHANGE_CHUNK × chunk onwards, in identity order. */
+export async function readChangeChunk(runId: string, op: ChangeOp, chunk: number): Promise<Change[]> {
   const db = await openDb();
-  const range = IDBKeyRange.bound([runId, op, from], [runId, op, to], false, true);
-  return (await request(db.transaction(STORES.changes).objectStore(STORES.changes).getAll(range))) as Change[];
+  const row = (await request(db.transaction(STORES.changes).objectStore(STORES.changes).get([runId, op, chunk]))) as
+    | ChangeChunk
+    | undefined;
+  return (row?.members ?? []).map((member) => ({ ...member, op }));
 }
 
 export async function* allChanges(runId: string): AsyncGenerator<Change[]> {
   const db = await openDb();
   const range = IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]);
-  yield* readRange<Change>(db, STORES.changes, range, (change) => [change.runId, change.op, change.seq]);
+  const keyOf = (row: ChangeChunk): IDBValidKey => [row.runId, row.op, row.chunk];
+  for await (const rows of readRange<ChangeChunk>(db, STORES.changes, range, keyOf, 20)) {
+    for (const row of rows) yield row.members.map((member) => ({ ...member, op: row.op }));
+  }
 }
 
 async function deleteChanges(runId: string): Promise<void> {

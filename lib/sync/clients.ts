@@ -15,7 +15,7 @@ export class NotConnectedError extends Error {
 export async function mixpanelClient(
   connections: Connections,
   env: Environment,
-  options: Pick<MixpanelClientOptions, 'gate' | 'onRateLimited'> = {},
+  options: Pick<MixpanelClientOptions, 'gate' | 'onRateLimited' | 'pageConcurrency'> = {},
 ): Promise<MixpanelClient> {
   const connection = connections.mixpanel;
   const secret = connection && (await readSecret('mixpanel'));

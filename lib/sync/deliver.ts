@@ -6,10 +6,11 @@
 import { forEachConcurrent } from '../http/concurrency';
 import type { CleverTapClient, ProfileRecord, UploadResult } from '../clevertap/client';
 import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
-import { readChanges, snapshotIdentities, type Change, type ChangeOp } from '../storage/snapshots';
+import { CHANGE_CHUNK, readChangeChunk, snapshotIdentities, type Change, type ChangeOp } from '../storage/snapshots';
 import type { Settings } from '../storage/schema';
 
-export const BATCH_SIZE = 1000;
+/** Records per upload request: CleverTap's maximum, and the size of a stored change chunk. */
+export const BATCH_SIZE = CHANGE_CHUNK;
 /** CleverTap allows 15 concurrent upload requests per account. */
 export const UPLOAD_CONCURRENCY = 15;
 export const SEGMENT_CREATOR = 'Cohort Sync';
@@ -56,7 +57,7 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
     let saving: Promise<unknown> = Promise.resolve();
     await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
       ctx.signal.throwIfAborted();
-      const changes = await readChanges(run.runId, step.op, batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
+      const changes = await readChangeChunk(run.runId, step.op, batch);
       const result = await step.send(changes);
       // Checkpoints are chained so concurrent batches never overwrite each other's progress.
       saving = saving.then(async () => {

@@ -8,7 +8,7 @@ import {
   commitRun,
   diffSnapshots,
   getCommitted,
-  readChanges,
+  readChangeChunk,
   snapshotIdentities,
   stagePage,
   type Member,
@@ -60,6 +60,18 @@ describe('staging', () => {
 });
 
 describe('diff and commit', () => {
+  it('cuts changes into chunks of 1000 in identity order, and reads identities from keys', async () => {
+    const identities = Array.from({ length: 2500 }, (_, i) => `id-${String(i).padStart(5, '0')}`);
+    const run = await stageAll(newRun('1:14', 'start', 1), identities);
+    expect(await diffSnapshots(run.runId, run.snapshot, undefined)).toEqual({ added: 2500, removed: 0 });
+    const chunks = await Promise.all([0, 1, 2, 3].map((chunk) => readChangeChunk(run.runId, 'add', chunk)));
+    expect(chunks.map((chunk) => chunk.length)).toEqual([1000, 1000, 500, 0]);
+    expect(chunks.flat().map((change) => change.identity)).toEqual(identities);
+    const read: string[] = [];
+    for await (const identity of snapshotIdentities(run.snapshot, 700)) read.push(identity);
+    expect(read).toEqual(identities);
+  });
+
   it('numbers adds and removes in identity order, then makes the run the committed snapshot', async () => {
     const first = await stageAll(newRun('1:12', 'start', 1), ['a', 'b', 'c']);
     expect(await diffSnapshots(first.runId, first.snapshot, undefined)).toEqual({ added: 3, removed: 0 });
@@ -69,9 +81,9 @@ describe('diff and commit', () => {
     const second = await stageAll(newRun('1:12', 'schedule', 3), ['b', 'd', 'e']);
     const committed = await getCommitted('1:12');
     expect(await diffSnapshots(second.runId, second.snapshot, committed?.snapshot)).toEqual({ added: 2, removed: 2 });
-    expect((await readChanges(second.runId, 'add', 0, 1000)).map((c) => c.identity)).toEqual(['d', 'e']);
-    expect((await readChanges(second.runId, 'remove', 0, 1000)).map((c) => c.identity)).toEqual(['a', 'c']);
-    expect((await readChanges(second.runId, 'add', 1, 2)).map((c) => c.identity)).toEqual(['e']);
+    expect((await readChangeChunk(second.runId, 'add', 0)).map((c) => c.identity)).toEqual(['d', 'e']);
+    expect((await readChangeChunk(second.runId, 'remove', 0)).map((c) => c.identity)).toEqual(['a', 'c']);
+    expect(await readChangeChunk(second.runId, 'add', 1)).toEqual([]);
 
     // Re-running the diff (a worker stopped mid-diff) gives the same numbered changes.
     await diffSnapshots(second.runId, second.snapshot, committed?.snapshot);
