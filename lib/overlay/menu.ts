@@ -98,7 +98,21 @@ export function isExportSubmenu(menu: Element, parentItem?: Element | null): boo
 /** Menus in `node` itself, its light DOM and its open shadow roots. */
 export function menusIn(node: Node): Element[] {
   if (!isElement(node)) return [];
-  return deepQueryAll(node, '[role="menu"]').filter((menu) => !menu.hasAttribute(OWN_ATTRIBUTE));
+  // Hot path (every added subtree while armed): without shadow roots below, the native selector
+  // engine finds menus far faster than matching element by element.
+  const found = hostsShadowRoot(node)
+    ? deepQueryAll(node, MENU_SELECTOR)
+    : [...(node.matches(MENU_SELECTOR) ? [node] : []), ...Array.from(node.querySelectorAll(MENU_SELECTOR))];
+  return found.filter((menu) => !menu.hasAttribute(OWN_ATTRIBUTE));
+}
+
+const MENU_SELECTOR = '[role="menu"]';
+
+function hostsShadowRoot(element: Element): boolean {
+  if (element.shadowRoot) return true;
+  const descendants = element.getElementsByTagName('*');
+  for (let index = 0; index < descendants.length; index++) if (descendants[index]!.shadowRoot) return true;
+  return false;
 }
 
 /**
