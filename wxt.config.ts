@@ -14,9 +14,18 @@ export default defineConfig({
     web_accessible_resources: [
       { resources: ['export-dialog.js'], matches: MIXPANEL_HOSTS.map((host) => `https://${host}/*`) },
     ],
+    // No remote code, no eval, no plugins: only the package's own scripts run on our pages.
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    },
     minimum_chrome_version: '120',
     browser_specific_settings: {
-      gecko: { id: 'cohort-sync@cohortsync.dev', strict_min_version: '128.0' },
+      gecko: {
+        id: 'cohort-sync@cohortsync.dev',
+        strict_min_version: '128.0',
+        // Mixpanel profiles (ids, email, phone, name) go to the user's own CleverTap account.
+        data_collection_permissions: { required: ['personallyIdentifyingInfo'] },
+      },
     },
   },
 });

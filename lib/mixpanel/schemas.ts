@@ -23,10 +23,20 @@ export const cohortListSchema = z.array(cohortListItemSchema);
 /** The spec types $distinct_id as integer, real ids are strings: accept both, keep a string. */
 export const distinctIdSchema = z.union([z.string(), z.number()]).transform((id) => String(id));
 
-export const engageProfileSchema = z.looseObject({
-  $distinct_id: distinctIdSchema,
-  $properties: z.record(z.string(), z.unknown()).nullish().transform((properties) => properties ?? {}),
-});
+/**
+ * One profile. An entry of any other shape is kept as a profile without properties (the engine
+ * counts it as skipped), so one odd entry never fails a whole page and nothing is dropped unseen.
+ */
+export const engageProfileSchema = z
+  .looseObject({
+    $distinct_id: distinctIdSchema.catch(''),
+    $properties: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .catch(null)
+      .transform((properties) => properties ?? {}),
+  })
+  .catch({ $distinct_id: '', $properties: {} });
 
 /** `POST /api/query/engage` (reference §3.2). `total` is read as the count across all pages. */
 export const engageResponseSchema = z.looseObject({

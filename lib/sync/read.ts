@@ -37,20 +37,28 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
       break;
     } catch (error) {
       const expired = error instanceof ApiError && error.kind === 'session-expired';
-      if (!expired || run.read.restarts >= MAX_READ_RESTARTS) throw error;
+      if (!expired) throw error;
       // The session's snapshot of the cohort is gone: start over, from a clean stage.
-      await deleteSnapshot(run.snapshot);
-      run = {
-        ...run,
-        read: { nextPage: 0, pageSize: 0, total: 0, restarts: run.read.restarts + 1 },
-        counts: structuredClone(EMPTY_COUNTS),
-      };
-      await saveRun(run);
+      const exhausted = run.read.restarts >= MAX_READ_RESTARTS;
+      run = await restartRead(run, exhausted ? 0 : run.read.restarts + 1);
+      // A later retry starts a fresh session rather than resuming the dead one.
+      if (exhausted) throw new ApiError('mixpanel', 'session-expired', `Mixpanel's paging session for cohort ${ctx.cohortId} kept expiring during the read (${MAX_READ_RESTARTS} restarts).`, error.status);
     }
   }
   run = { ...run, phase: 'diffing', mixpanelQueries: run.mixpanelQueries + ctx.takeQueries() };
   await saveRun(run);
   return run;
+}
+
+async function restartRead(run: ActiveRun, restarts: number): Promise<ActiveRun> {
+  await deleteSnapshot(run.snapshot);
+  const next: ActiveRun = {
+    ...run,
+    read: { nextPage: 0, pageSize: 0, total: 0, restarts },
+    counts: structuredClone(EMPTY_COUNTS),
+  };
+  await saveRun(next);
+  return next;
 }
 
 function resumePoint(run: ActiveRun) {

@@ -15,11 +15,15 @@ import { runChangesCsv } from './history';
 import type { SyncService } from './service';
 
 export function senderKind(sender: Runtime.MessageSender): SenderKind | undefined {
-  if (sender.id !== browser.runtime.id || !sender.url) return undefined;
+  if (sender.id !== browser.runtime.id || !sender.url || !URL.canParse(sender.url)) return undefined;
   const url = new URL(sender.url);
-  if (url.origin === new URL(browser.runtime.getURL('/')).origin) return 'extension-page';
+  // Scheme and host, not `origin`: URLs without a host (data:, blob:) all have the origin "null".
+  const ours = new URL(browser.runtime.getURL('/'));
+  if (url.protocol === ours.protocol && url.host === ours.host && url.host !== '') return 'extension-page';
   const fromMixpanel = url.protocol === 'https:' && (MIXPANEL_HOSTS as readonly string[]).includes(url.hostname);
-  return sender.tab && fromMixpanel ? 'mixpanel-tab' : undefined;
+  // Only the content script of a tab's top frame: the manifest injects nowhere else.
+  const topFrame = sender.frameId === undefined || sender.frameId === 0;
+  return sender.tab && fromMixpanel && topFrame ? 'mixpanel-tab' : undefined;
 }
 
 export function createRouter(service: SyncService, env: Environment, startedAt: number) {

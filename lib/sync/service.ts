@@ -24,6 +24,9 @@ export const RESUME_ALARM = 'resume-runs';
 /** A run that failed after its retries is tried again this much later. */
 const RETRY_FAILED_AFTER_MINUTES = 5;
 
+/** Not retried at once, but nothing the user could fix either: the run fails and is tried again later. */
+const RETRY_LATER: ReadonlySet<ApiError['kind']> = new Set(['malformed', 'session-expired']);
+
 export class SyncError extends Error {
   override readonly name = 'SyncError';
 }
@@ -272,7 +275,7 @@ export class SyncService {
       return;
     }
     const reason = await describeFailure(error);
-    if (isApiError(error) && !error.retryable) {
+    if (isApiError(error) && !error.retryable && !RETRY_LATER.has(error.kind)) {
       // The user has to act (credentials, permissions): retrying cannot help, so pause.
       await setStatus(sync.id, { state: 'paused', reason });
       await this.notifyIf(settings, `Sync paused: ${sync.cohortName}`, reason);

@@ -14,7 +14,9 @@ export type Fault =
   /** Drops the connection without an answer. */
   | { kind: 'reset' }
   /** Answers normally after an extra delay. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Runs `run` (e.g. expire every session), then answers normally. */
+  | { kind: 'hook'; run: () => void };
 
 interface QueuedFault {
   path: string | RegExp;
@@ -60,6 +62,9 @@ export async function applyFault(fault: Fault, response: ServerResponse): Promis
   switch (fault.kind) {
     case 'delay':
       await delay(fault.ms);
+      return false;
+    case 'hook':
+      fault.run();
       return false;
     case 'status':
       response

@@ -69,7 +69,8 @@ export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
       res.end(`Emulator error: ${String(error)}`);
     }
   };
-  const listener = (req: IncomingMessage, res: ServerResponse) => void handler(req, res);
+  // A client that goes away mid-request (a stopped worker) aborts the body read: drop the socket.
+  const listener = (req: IncomingMessage, res: ServerResponse) => void handler(req, res).catch(() => res.destroy());
 
   const pems = await generate([{ name: 'commonName', value: 'cohort-sync-emulators' }], { keySize: 2048 });
   const servers = [createHttpsServer({ key: pems.private, cert: pems.cert }, listener), createHttpServer(listener)];

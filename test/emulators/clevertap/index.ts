@@ -131,6 +131,8 @@ export interface CleverTapEmulator extends Emulator {
   /** Mutable: per-route extra latency in ms. */
   readonly latencyMs: Record<CleverTapRoute, number>;
   uploadConcurrencyLimit: number;
+  /** Profile records with these identities are refused in `unprocessed` (code 555), as a flaky record is. */
+  readonly rejectIdentities: Set<string>;
   readonly customListHost: string;
   addAccount(account: EmulatedAccount): void;
   /** The next `times` URL requests answer "URL not generated, Please come back later". */
@@ -282,7 +284,10 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     const unprocessed: unknown[] = [];
     let processed = 0;
     records.forEach((record: unknown, index) => {
-      const checked = checkRecord(record);
+      let checked = checkRecord(record);
+      if ('identity' in checked && emulator.rejectIdentities.has(checked.identity)) {
+        checked = { code: 555, error: 'Miscellaneous server error.' };
+      }
       if ('code' in checked) {
         unprocessed.push({
           status: 'fail',
@@ -483,6 +488,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     faults,
     latencyMs,
     uploadConcurrencyLimit: options.uploadConcurrencyLimit ?? 15,
+    rejectIdentities: new Set(),
     customListHost,
 
     async handle(request, response) {

@@ -11,21 +11,30 @@ import type { Settings, Sync } from '../../../lib/storage/schema';
 import { connectCleverTap, connectMixpanel } from '../../../lib/sync/connections';
 import type { Environment } from '../../../lib/sync/environment';
 import { SyncService } from '../../../lib/sync/service';
+import type { RetryPolicy } from '../../../lib/http/retry';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSetOptions } from '../../emulators';
 import { startHub } from '../../emulators/hub';
 
 export const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
 
-export async function startEngine(options: EmulatorSetOptions = {}) {
+export interface EngineOptions extends EmulatorSetOptions {
+  /** Every request gives up after this long (the clients' own timeouts are minutes). */
+  fetchTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+export async function startEngine(options: EngineOptions = {}) {
   fakeBrowser.reset();
+  // The service's keep-alive ping, for runs longer than 20 s.
+  fakeBrowser.runtime.getPlatformInfo = async () => ({ os: 'linux', arch: 'x86-64' }) as never;
   globalThis.indexedDB = new IDBFactory();
   resetDbHandle();
   const emulators = createEmulators(options);
   const hub = await startHub(emulators.list);
   const notifications: { title: string; message: string }[] = [];
   const env: Environment = {
-    fetch: hub.fetch,
-    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => {} },
+    fetch: options.fetchTimeoutMs ? withTimeout(hub.fetch, options.fetchTimeoutMs) : hub.fetch,
+    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => {}, ...options.retry },
     now: Date.now,
     notify: async (title, message) => {
       notifications.push({ title, message });
@@ -71,3 +80,10 @@ export async function startEngine(options: EmulatorSetOptions = {}) {
 export type Engine = Awaited<ReturnType<typeof startEngine>>;
 
 export const sorted = (values: Iterable<string>) => [...values].sort();
+
+function withTimeout(fetch: typeof globalThis.fetch, ms: number): typeof globalThis.fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
+}
