@@ -223,6 +223,8 @@ export class SyncService {
           return budget.gate(kind);
         },
         onRateLimited: budget.onRateLimited,
+        // As many pages in flight as the budget lets run at once.
+        pageConcurrency: state.settings.queryBudget.concurrent,
       });
       const clevertap = await clevertapClient(state.connections, this.env, () => counters.requests++);
       await setStatus(syncId, { state: 'running', phase: 'reading', done: 0, total: 0 }, { behindUntil: undefined });
