@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
+  // The long reliability runs have their own command: npm run reliability.
+  testIgnore: '**/reliability*.spec.ts',
   // Every test launches its own Chromium with the extension; two at a time fit a 2-core machine.
   workers: 2,
   fullyParallel: true,

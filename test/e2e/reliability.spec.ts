@@ -13,7 +13,6 @@ import { startHub } from '../emulators/hub';
 import { prng, seedCohort } from '../emulators/mixpanel';
 import { connectAccounts, expect, extensionWorker, launchWithExtension, sendFromExtensionPage, stopServiceWorker, test } from './fixtures';
 
-test.skip(process.env.RELIABILITY !== '1', 'runs in npm run reliability');
 
 const PROJECT_ID = 1234567;
 const log: Record<string, unknown>[] = [];
