@@ -4,10 +4,10 @@
  * cleared after a successful connect (the background never sends it back).
  */
 import { useState, type FormEvent } from 'react';
+import { useConnectionForm } from './use-connection-form';
 import type { CleverTapConnectResult } from '../../lib/messages';
 import type { CleverTapConnection } from '../../lib/storage/schema';
 import { sendToBackground } from '../../lib/send';
-import { errorMessage } from '../../lib/ui/app-store';
 import { formatAgo } from '../../lib/ui/format';
 import {
   CLEVERTAP_REGION_OPTIONS,
@@ -49,11 +49,19 @@ export function CleverTapConnectForm({
   const [passcode, setPasscode] = useState('');
   const [region, setRegion] = useState<CleverTapRegionId>(connection?.region ?? DEFAULT_CLEVERTAP_REGION);
   const [fieldErrors, setFieldErrors] = useState<{ accountId?: string; passcode?: string }>({});
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [editing, setEditing] = useState(false);
-  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
+  const {
+    failure,
+    error,
+    busy,
+    editing,
+    setEditing,
+    confirmingDisconnect,
+    setConfirmingDisconnect,
+    submit,
+    disconnect,
+    clearMessages,
+  } =
+    useConnectionForm<CleverTapConnection, Failure>('clevertap', () => setPasscode(''));
 
   const showForm = !connection || editing;
 
@@ -63,39 +71,10 @@ export function CleverTapConnectForm({
     if (!accountId.trim()) errors.accountId = 'Enter the Project ID from CleverTap’s Settings → Project.';
     if (!passcode) errors.passcode = 'Enter the Passcode from CleverTap’s Settings → Project.';
     setFieldErrors(errors);
-    setFailure(null);
-    setError(null);
+    clearMessages();
     if (errors.accountId || errors.passcode) return;
-    setBusy(true);
     if (forgetPasscodeOnSubmit) setPasscode('');
-    try {
-      const result = await sendToBackground({ type: 'clevertap.connect', accountId: accountId.trim(), passcode, region });
-      if (result.connected) {
-        setPasscode('');
-        setEditing(false);
-        onConnected?.(result.connection);
-      } else {
-        setFailure(result);
-      }
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function disconnect() {
-    setBusy(true);
-    setError(null);
-    try {
-      await sendToBackground({ type: 'clevertap.disconnect' });
-      setConfirmingDisconnect(false);
-      setPasscode('');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    await submit(() => sendToBackground({ type: 'clevertap.connect', accountId: accountId.trim(), passcode, region }), onConnected);
   }
 
   const answered = failure?.reason === 'wrong-region' ? failure.answeredRegion : undefined;
@@ -180,7 +159,7 @@ export function CleverTapConnectForm({
                     size="sm"
                     onClick={() => {
                       setRegion(answered);
-                      setFailure(null);
+                      clearMessages();
                     }}
                   >
                     Use {clevertapRegionLabel(answered)}
@@ -203,7 +182,7 @@ export function CleverTapConnectForm({
                 onClick={() => {
                   setEditing(false);
                   setPasscode('');
-                  setFailure(null);
+                  clearMessages();
                   setFieldErrors({});
                 }}
               >

@@ -5,10 +5,10 @@
  * until it is sent and is cleared after a successful connect.
  */
 import { useState, type FormEvent } from 'react';
+import { useConnectionForm } from './use-connection-form';
 import type { MixpanelConnectResult } from '../../lib/messages';
 import type { MixpanelConnection } from '../../lib/storage/schema';
 import { sendToBackground } from '../../lib/send';
-import { errorMessage } from '../../lib/ui/app-store';
 import { formatAgo } from '../../lib/ui/format';
 import { MIXPANEL_REGION_OPTIONS, mixpanelRegionLabel, type MixpanelRegionId } from '../../lib/ui/labels';
 import { Button } from '../ui/Button';
@@ -50,11 +50,19 @@ export function MixpanelConnectForm({
   const [projectId, setProjectId] = useState(connection ? String(connection.projectId) : '');
   const [region, setRegion] = useState<MixpanelRegionId>(connection?.region ?? defaultRegion);
   const [fieldErrors, setFieldErrors] = useState<{ username?: string; secret?: string; projectId?: string }>({});
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [editing, setEditing] = useState(false);
-  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
+  const {
+    failure,
+    error,
+    busy,
+    editing,
+    setEditing,
+    confirmingDisconnect,
+    setConfirmingDisconnect,
+    submit,
+    disconnect,
+    clearMessages,
+  } =
+    useConnectionForm<MixpanelConnection, Failure>('mixpanel', () => setSecret(''));
 
   const showForm = !connection || editing;
 
@@ -66,44 +74,15 @@ export function MixpanelConnectForm({
     const id = projectId.trim();
     if (!/^\d+$/.test(id) || Number(id) <= 0) errors.projectId = 'Enter the project’s number, as in mixpanel.com/project/<Project ID>.';
     setFieldErrors(errors);
-    setFailure(null);
-    setError(null);
+    clearMessages();
     if (Object.keys(errors).length) return;
-    setBusy(true);
-    try {
-      const result = await sendToBackground({
+    await submit(() => sendToBackground({
         type: 'mixpanel.connect',
         username: username.trim(),
         secret,
         projectId: Number(id),
         region,
-      });
-      if (result.connected) {
-        setSecret('');
-        setEditing(false);
-        onConnected?.(result.connection);
-      } else {
-        setFailure(result);
-      }
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function disconnect() {
-    setBusy(true);
-    setError(null);
-    try {
-      await sendToBackground({ type: 'mixpanel.disconnect' });
-      setConfirmingDisconnect(false);
-      setSecret('');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+      }), onConnected);
   }
 
   return (
@@ -213,7 +192,7 @@ export function MixpanelConnectForm({
                 onClick={() => {
                   setEditing(false);
                   setSecret('');
-                  setFailure(null);
+                  clearMessages();
                   setFieldErrors({});
                 }}
               >

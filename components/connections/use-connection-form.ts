@@ -1,0 +1,73 @@
+/**
+ * What the CleverTap and Mixpanel forms share: the busy flag, the failure and error shown under the
+ * form, editing a saved connection, and the two-step disconnect. The secret field is cleared after a
+ * successful connect and after a disconnect.
+ */
+import { useState } from 'react';
+import { sendToBackground } from '../../lib/send';
+import { errorMessage } from '../../lib/ui/app-store';
+
+type Result<C, F> = { connected: true; connection: C } | F;
+
+export function useConnectionForm<C, F extends { connected: false }>(
+  service: 'clevertap' | 'mixpanel',
+  clearSecret: () => void,
+) {
+  const [failure, setFailure] = useState<F | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
+
+  async function run(task: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await task();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** Sends the credentials; shows the failure, or clears the secret and leaves editing. */
+  const submit = (send: () => Promise<Result<C, F>>, onConnected?: (connection: C) => void) => {
+    setFailure(null);
+    return run(async () => {
+      const result = await send();
+      if (!result.connected) {
+        setFailure(result as F);
+        return;
+      }
+      clearSecret();
+      setEditing(false);
+      onConnected?.((result as { connection: C }).connection);
+    });
+  };
+
+  const disconnect = () =>
+    run(async () => {
+      await sendToBackground({ type: service === 'clevertap' ? 'clevertap.disconnect' : 'mixpanel.disconnect' });
+      setConfirmingDisconnect(false);
+      clearSecret();
+    });
+
+  const clearMessages = () => {
+    setFailure(null);
+    setError(null);
+  };
+
+  return {
+    failure,
+    error,
+    busy,
+    editing,
+    setEditing,
+    confirmingDisconnect,
+    setConfirmingDisconnect,
+    submit,
+    disconnect,
+    clearMessages,
+  };
+}
