@@ -74,15 +74,20 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
     // Pages are estimated from page 0's total, but a full page at the end means there is more.
     let lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
     let launch = next;
-    for (;;) {
+    const refill = () => {
       while (inFlight.size < Math.max(1, options.concurrency) && launch <= lastExpected) {
         inFlight.set(launch, fetchSettled(launch, session.id));
         launch++;
       }
+    };
+    for (;;) {
+      refill();
       const pending = inFlight.get(next);
       if (!pending) return;
       const response = unwrap(await pending, next);
       inFlight.delete(next);
+      // Keep every slot busy while the consumer stages this page.
+      if (!isLastPage(response)) refill();
       yield toPage(response, session);
       if (isLastPage(response)) return;
       if (next === lastExpected) lastExpected++;

@@ -59,14 +59,15 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
       ctx.signal.throwIfAborted();
       const changes = await readChangeChunk(run.runId, step.op, batch);
       const result = await step.send(changes);
-      // Checkpoints are chained so concurrent batches never overwrite each other's progress.
+      // Checkpoints are chained so concurrent batches never overwrite each other's progress, and
+      // the lane moves on to its next batch without waiting for the write.
       saving = saving.then(async () => {
         run = recordBatch(run, step.name, batch, result, ctx.takeRequests());
         await saveRun(run);
         await ctx.onProgress(run, ++done, total);
       });
-      await saving;
     });
+    await saving;
   }
 
   if (usesSegment(ctx.settings) && !(run.delivered.segment ?? []).includes(0)) {
