@@ -11,6 +11,7 @@ import type { Emulator } from '../../test/emulators/hub';
 import { startHub, type Hub } from '../../test/emulators/hub';
 import { EMULATOR_CREDENTIALS } from '../../test/emulators';
 import type { AppState, Settings } from '../../lib/storage/schema';
+import { chromiumArgs, stopServiceWorker } from '../../test/e2e/fixtures';
 import { devtoolsPort } from './cdp';
 import { BENCH_OUT_DIR } from './wxt.config';
 
@@ -44,19 +45,7 @@ export async function launchBench(emulators: readonly Emulator[], options: { ext
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: [
-      ...(withExtension ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : []),
-      `--host-resolver-rules=${hub.resolverRules}, EXCLUDE localhost`,
-      '--ignore-certificate-errors',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--remote-debugging-port=0',
-    ],
+    args: [...chromiumArgs(hub.resolverRules, withExtension ? EXTENSION_DIR : null), '--remote-debugging-port=0'],
   });
   let port = 0;
   for (let attempt = 0; attempt < 100 && !port; attempt++) {
@@ -111,38 +100,6 @@ export async function launchBench(emulators: readonly Emulator[], options: { ext
   const worker = async () => context.serviceWorkers().find((w) => w.url().includes(extensionId)) ?? context.waitForEvent('serviceworker');
   const stopWorker = () => stopServiceWorker(context, extensionId);
   return { hub, context, userDataDir, extensionId, page, devtoolsPort: port, send, worker, state, saveSettings, connect, stopWorker, close };
-}
-
-/** CDP ServiceWorker.stopWorker on every running version of the extension's worker (as the e2e harness does). */
-async function stopServiceWorker(context: BrowserContext, extensionId: string): Promise<void> {
-  const page = await context.newPage();
-  try {
-    await page.goto(`chrome-extension://${extensionId}/manifest.json`);
-    const cdp = await context.newCDPSession(page);
-    const status = new Map<string, string>();
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const version of versions) {
-        if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) status.set(version.versionId, version.runningStatus);
-      }
-    });
-    await cdp.send('ServiceWorker.enable');
-    await until(() => status.size > 0, 'the extension service worker to be listed');
-    for (const [versionId, runningStatus] of status) {
-      if (runningStatus !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
-    }
-    await until(() => [...status.values()].every((s) => s === 'stopped'), 'the service worker to stop');
-    await cdp.detach();
-  } finally {
-    await page.close();
-  }
-}
-
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

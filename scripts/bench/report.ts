@@ -299,21 +299,24 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   if (report.throughput.length) {
     lines.push(
       `**The 1.25× goal is not met by any export** (best ${x(Math.min(...report.throughput.map((t) => t.wallMs / t.boundMs)))}, worst ${x(worst.wallMs / worst.boundMs)} of the bound). ` +
-        `The engine is not waiting on the APIs: most of the wall time is IndexedDB work done one record at a time, in phases that run one after another.`,
+        `The engine is not waiting on the APIs: most of the wall time is IndexedDB work on member records, in phases that run one after another.`,
     );
   }
   if (base && p) {
     lines.push(
       `1. **Staging is one IndexedDB request per member** (lib/storage/snapshots.ts \`stagePage\`, called from lib/sync/read.ts \`stageEngagePage\`). ` +
-        `At 100k / page 1000 the read took ${s(p.readMs)} for ${base.engageCalls} pages (${perPageMs.toFixed(0)} ms a page) where ${base.case.concurrency} concurrent queries at ${report.settings.mixpanelMs} ms allow ${s(base.phasedBoundMs - Math.ceil(base.summary.counts.exported / 1000 / 15) * report.settings.clevertapMs - 3 * report.settings.clevertapMs)}: ` +
-        `the pager only launches the next page when the consumer asks for it (lib/mixpanel/engage-pager.ts \`pageThrough\` launches inside the loop, after \`yield\`), so the ~${perPageMs.toFixed(0)} ms of staging per page serialises the read. ` +
-        `Fix: store a snapshot in chunks (one record per page or per hash bucket, e.g. key [snapshot, bucket, page] holding a sorted array), so a page is one \`put\`; and let the pager keep \`concurrency\` pages in flight while the consumer stages (launch before \`yield\`, with a bounded buffer of settled pages).`,
-      `2. **The diff writes one change record per added/removed member** (lib/storage/snapshots.ts \`diffSnapshots\`: ${s(p.diffGapMs)} with no API call at 100k, ${base ? Math.round((p.diffGapMs / base.summary.counts.exported) * 1000) : 0} µs per member; it grows linearly, about ${s((p.diffGapMs / base.summary.counts.exported) * 750_000)} at 1M). ` +
-        `Fix: write changes in batch records of 1000 (key [runId, op, batch]) so deliver's \`readChanges\` is one \`get\`; with chunked snapshots the diff is a per-bucket set difference in memory.`,
-      `3. **Uploads do not reach 15 in flight** (peak ${base.peakUploadConcurrency} at 100k): each batch first reads its 1000 changes with its own \`getAll\` (lib/sync/deliver.ts \`deliver\` → \`readChanges\`), and those reads queue behind each other. ` +
-        `Fix: batch records (above), or read the next batches ahead while uploads are in flight.`,
-      `4. **Building the custom-list CSV re-reads every member row** (lib/sync/deliver.ts → \`snapshotIdentities\` in lib/storage/snapshots.ts: ${s(p.csvGapMs)} at 100k). It clones whole rows (profile included) to use the identity. ` +
-        `Fix: \`getAllKeys\` on the members store (the key already holds the identity), or keep identities in the chunk records.`,
+        `At 100k / page 1000 the read took ${s(p.readMs)} for ${base.engageCalls} pages (${perPageMs.toFixed(0)} ms a page) where ${base.case.concurrency} concurrent queries at ${report.settings.mixpanelMs} ms allow ${s(base.phasedBoundMs - Math.ceil(base.summary.counts.exported / 1000 / 15) * report.settings.clevertapMs - 3 * report.settings.clevertapMs)}. ` +
+        `The pager keeps its pages in flight while a page is staged, so staging, not the API, paces the read. ` +
+        `Fix: store a snapshot in chunks (one record per page or per hash bucket, e.g. key [snapshot, bucket, page] holding a sorted array), so a page is one \`put\`.`,
+      `2. **The diff walks both snapshots member by member** (lib/storage/snapshots.ts \`diffSnapshots\`: ${s(p.diffGapMs)} with no API call at 100k). Its changes are already written in records of 1000 (one per upload batch); reading the two snapshots is what remains. ` +
+        `Fix: with chunked snapshots (finding 1) the diff becomes a per-bucket set difference in memory.`,
+      ...(base.peakUploadConcurrency < 12
+        ? [
+            `3. **Uploads do not reach 15 in flight** (peak ${base.peakUploadConcurrency} at 100k). The engine starts 15; Chromium opens at most 6 connections to one host over HTTP/1.1, and the emulator hub speaks HTTP/1.1. ` +
+              `Fix: serve the emulators over HTTP/2 (node:http2 with allowHTTP1) so the figure shows what an HTTP/2 API allows; the bound above assumes 15.`,
+          ]
+        : []),
+      `4. **The custom-list file** reads only the snapshot's keys (lib/storage/snapshots.ts \`snapshotIdentities\`): ${s(p.csvGapMs)} at 100k.`,
       `5. **No pipelining across phases** (lib/sync/run.ts \`executeRun\`: read all → diff → deliver). Even with free IndexedDB the phased order costs read + upload instead of max(read, upload): ` +
         `at 100k / page 1000 / 3 queries the phased bound is ${s(base.phasedBoundMs)} against a pipelined ${s(base.boundAtConcurrencyMs)}. ` +
         `Fix: upsert profiles of staged members that are not in the committed snapshot while the read continues (a membership lookup per page in the committed chunks); upserts add no one to the segment and remove no one, so the rule "an incomplete read never removes anyone" and the safety brake (removals only) still hold. Removals and the custom list stay after the complete read.`,

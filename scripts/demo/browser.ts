@@ -6,7 +6,7 @@
 import { chromium, type BrowserContext } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CHROMIUM_PATH, EXTENSION_PATH, chromiumArgs } from '../../test/e2e/fixtures';
+import { CHROMIUM_PATH, chromiumArgs } from '../../test/e2e/fixtures';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** `wxt build --mode demo` writes here, never over .output/chrome-mv3, which the tests load. */
@@ -25,7 +25,7 @@ export async function launchDemoChromium(options: LaunchOptions): Promise<Browse
     throw new Error(`No built extension at ${extensionPath}: run the demo without --skip-build.`);
   }
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: set CHROMIUM_PATH.`);
-  const args = chromiumArgs(options.resolverRules).map((arg) => arg.replace(EXTENSION_PATH, extensionPath));
+  const args = chromiumArgs(options.resolverRules, extensionPath);
   return chromium.launchPersistentContext(options.userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: options.headless,

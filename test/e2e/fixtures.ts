@@ -12,10 +12,10 @@ import { startHub, type Emulator, type Hub } from '../emulators/hub';
 export const EXTENSION_PATH = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function chromiumArgs(resolverRules: string): string[] {
+/** Chromium's flags for this machine, with the production hosts mapped; `extensionPath` null loads none. */
+export function chromiumArgs(resolverRules: string, extensionPath: string | null = EXTENSION_PATH): string[] {
   return [
-    `--disable-extensions-except=${EXTENSION_PATH}`,
-    `--load-extension=${EXTENSION_PATH}`,
+    ...(extensionPath ? [`--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`] : []),
     `--host-resolver-rules=${resolverRules}, EXCLUDE localhost`,
     '--ignore-certificate-errors',
     '--no-sandbox',
