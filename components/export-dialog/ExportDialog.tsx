@@ -4,12 +4,13 @@
  * starts a One-time or Dynamic sync, or shows and steers the cohort's existing sync.
  * Everything from the page or the APIs renders as text (React escaping, never HTML).
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CohortPreview, CohortSummary } from '../../lib/messages';
 import { resolveCohort, type CohortRef, type Resolution } from '../../lib/overlay/cohort';
 import { sendToBackground } from '../../lib/send';
 import { watchAppState } from '../../lib/storage/app-state';
 import { syncIdFor, type AppState, type Sync, type SyncType } from '../../lib/storage/schema';
+import { closesOnBackdrop, FOCUSABLE, handleModalKeyDown } from '../ui/modal';
 import { statusDetail, statusTitle, SYNC_TYPE_LABELS } from './status';
 
 export interface ExportDialogProps {
@@ -28,7 +29,6 @@ const REGION_NAMES = { us: 'US', eu: 'EU', in: 'India' } as const;
 const count = (value: number) => value.toLocaleString('en-US');
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),[href],select,textarea,[tabindex]:not([tabindex="-1"])';
 
 export function ExportDialog({ projectId, cohort, region, onClose }: ExportDialogProps) {
   const titleId = useId();
@@ -73,32 +73,8 @@ export function ExportDialog({ projectId, cohort, region, onClose }: ExportDialo
     (first ?? dialogRef.current)?.focus();
   }, [load.phase]);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-      return;
-    }
-    if (event.key !== 'Tab' || !dialogRef.current) return;
-    const focusable = Array.from(dialogRef.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    if (focusable.length === 0) return;
-    const root = dialogRef.current.getRootNode() as Document | ShadowRoot;
-    const active = root.activeElement;
-    const first = focusable[0]!;
-    const last = focusable[focusable.length - 1]!;
-    if (event.shiftKey && (active === first || !dialogRef.current.contains(active))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (active === last || !dialogRef.current.contains(active))) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
-
-  const onBackdrop = (event: MouseEvent<HTMLDivElement>) => {
-    if (event.target === event.currentTarget) onClose();
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => handleModalKeyDown(event, dialogRef.current, onClose);
+  const onBackdrop = closesOnBackdrop(onClose);
 
   const resolution: Resolution | null = useMemo(() => {
     if (load.phase !== 'ready' || !load.cohorts) return null;

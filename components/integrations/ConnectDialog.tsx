@@ -3,10 +3,10 @@
  * validation and messages) in a modal dialog. The Passcode goes straight to the background and the
  * field is emptied as it is sent, so the page never holds it after submit.
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { CleverTapConnectForm } from '../connections/CleverTapConnectForm';
+import { closesOnBackdrop, handleModalKeyDown } from '../ui/modal';
 
-const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea,[href],[tabindex]:not([tabindex="-1"])';
 
 export function ConnectDialog({ onClose }: { onClose(connected: boolean): void }) {
   const titleId = useId();
@@ -17,31 +17,9 @@ export function ConnectDialog({ onClose }: { onClose(connected: boolean): void }
     (first ?? dialogRef.current)?.focus();
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      onClose(false);
-      return;
-    }
-    if (event.key !== 'Tab' || !dialogRef.current) return;
-    const focusable = Array.from(dialogRef.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    if (focusable.length === 0) return;
-    const active = (dialogRef.current.getRootNode() as ShadowRoot | Document).activeElement;
-    const first = focusable[0]!;
-    const last = focusable[focusable.length - 1]!;
-    if (event.shiftKey && (active === first || !dialogRef.current.contains(active))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (active === last || !dialogRef.current.contains(active))) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
-
-  const onBackdrop = (event: MouseEvent<HTMLDivElement>) => {
-    if (event.target === event.currentTarget) onClose(false);
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) =>
+    handleModalKeyDown(event, dialogRef.current, () => onClose(false));
+  const onBackdrop = closesOnBackdrop(() => onClose(false));
 
   return (
     <div className="backdrop" onMouseDown={onBackdrop}>
