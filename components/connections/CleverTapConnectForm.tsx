@@ -18,7 +18,7 @@ import {
 import { Button } from '../ui/Button';
 import { SecretField, SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
-import { ConnectionCard, DisconnectControl } from './ConnectionCard';
+import { ConnectedActions, ConnectFormActions, ConnectionCard } from './ConnectionCard';
 
 type Failure = Extract<CleverTapConnectResult, { connected: false }>;
 
@@ -49,19 +49,9 @@ export function CleverTapConnectForm({
   const [passcode, setPasscode] = useState('');
   const [region, setRegion] = useState<CleverTapRegionId>(connection?.region ?? DEFAULT_CLEVERTAP_REGION);
   const [fieldErrors, setFieldErrors] = useState<{ accountId?: string; passcode?: string }>({});
-  const {
-    failure,
-    error,
-    busy,
-    editing,
-    setEditing,
-    confirmingDisconnect,
-    setConfirmingDisconnect,
-    submit,
-    disconnect,
-    clearMessages,
-  } =
+  const form =
     useConnectionForm<CleverTapConnection, Failure>('clevertap', () => setPasscode(''));
+  const { failure, error, busy, editing, setEditing, submit, clearMessages } = form;
 
   const showForm = !connection || editing;
 
@@ -97,26 +87,16 @@ export function CleverTapConnectForm({
               <dd>{formatAgo(connection.connectedAt, now)}</dd>
             </div>
           </dl>
-          <div className="cs-actions">
-            <Button
-              onClick={() => {
-                setEditing(true);
-                setAccountId(connection.accountId);
-                setRegion(connection.region);
-              }}
-            >
-              Change credentials
-            </Button>
-            <DisconnectControl
-              service="CleverTap"
-              consequence="Syncs pause until you connect again; the Passcode is deleted from this browser."
-              confirming={confirmingDisconnect}
-              busy={busy}
-              onAsk={() => setConfirmingDisconnect(true)}
-              onCancel={() => setConfirmingDisconnect(false)}
-              onConfirm={() => void disconnect()}
-            />
-          </div>
+          <ConnectedActions
+            service="CleverTap"
+            secretName="the Passcode"
+            {...form}
+            onEdit={() => {
+              setEditing(true);
+              setAccountId(connection.accountId);
+              setRegion(connection.region);
+            }}
+          />
         </div>
       ) : null}
       {showForm ? (
@@ -172,24 +152,14 @@ export function CleverTapConnectForm({
             </Notice>
           ) : null}
           {error ? <Notice tone="danger" title="Could not connect CleverTap.">{error}</Notice> : null}
-          <div className="cs-actions cs-form__actions">
-            <Button type="submit" variant="primary" busy={busy}>
-              {busy ? 'Connecting…' : 'Connect'}
-            </Button>
-            {editing ? (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  setEditing(false);
-                  setPasscode('');
-                  clearMessages();
-                  setFieldErrors({});
-                }}
-              >
-                Cancel
-              </Button>
-            ) : null}
-          </div>
+          <ConnectFormActions
+            busy={busy}
+            editing={editing}
+            onCancel={() => {
+              form.cancelEditing();
+              setFieldErrors({});
+            }}
+          />
         </form>
       ) : null}
       {!showForm && error ? <Notice tone="danger">{error}</Notice> : null}

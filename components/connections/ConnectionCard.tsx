@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { Button } from '../ui/Button';
 import { Tag } from '../ui/Tag';
 
 /** The frame both connect forms share: a `<section>` headed by the service's name and its state. */
@@ -76,6 +77,57 @@ export function DisconnectControl({
           Cancel
         </button>
       </div>
+    </div>
+  );
+}
+
+/** Under a saved connection: change its credentials, or disconnect it in two steps. */
+export function ConnectedActions({
+  service,
+  secretName,
+  busy,
+  confirmingDisconnect,
+  setConfirmingDisconnect,
+  disconnect,
+  onEdit,
+}: {
+  service: string;
+  /** What Disconnect deletes, e.g. "the Passcode". */
+  secretName: string;
+  busy: boolean;
+  confirmingDisconnect: boolean;
+  setConfirmingDisconnect: (confirming: boolean) => void;
+  disconnect: () => Promise<void>;
+  onEdit: () => void;
+}) {
+  return (
+    <div className="cs-actions">
+      <Button onClick={onEdit}>Change credentials</Button>
+      <DisconnectControl
+        service={service}
+        consequence={`Syncs pause until you connect again; ${secretName} is deleted from this browser.`}
+        confirming={confirmingDisconnect}
+        busy={busy}
+        onAsk={() => setConfirmingDisconnect(true)}
+        onCancel={() => setConfirmingDisconnect(false)}
+        onConfirm={() => void disconnect()}
+      />
+    </div>
+  );
+}
+
+/** The form's buttons: Connect, and Cancel while a saved connection is being changed. */
+export function ConnectFormActions({ busy, editing, onCancel }: { busy: boolean; editing: boolean; onCancel: () => void }) {
+  return (
+    <div className="cs-actions cs-form__actions">
+      <Button type="submit" variant="primary" busy={busy}>
+        {busy ? 'Connecting…' : 'Connect'}
+      </Button>
+      {editing ? (
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+      ) : null}
     </div>
   );
 }

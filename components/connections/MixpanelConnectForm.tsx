@@ -11,10 +11,9 @@ import type { MixpanelConnection } from '../../lib/storage/schema';
 import { sendToBackground } from '../../lib/send';
 import { formatAgo } from '../../lib/ui/format';
 import { MIXPANEL_REGION_OPTIONS, mixpanelRegionLabel, type MixpanelRegionId } from '../../lib/ui/labels';
-import { Button } from '../ui/Button';
 import { SecretField, SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
-import { ConnectionCard, DisconnectControl } from './ConnectionCard';
+import { ConnectedActions, ConnectFormActions, ConnectionCard } from './ConnectionCard';
 
 type Failure = Extract<MixpanelConnectResult, { connected: false }>;
 
@@ -50,19 +49,9 @@ export function MixpanelConnectForm({
   const [projectId, setProjectId] = useState(connection ? String(connection.projectId) : '');
   const [region, setRegion] = useState<MixpanelRegionId>(connection?.region ?? defaultRegion);
   const [fieldErrors, setFieldErrors] = useState<{ username?: string; secret?: string; projectId?: string }>({});
-  const {
-    failure,
-    error,
-    busy,
-    editing,
-    setEditing,
-    confirmingDisconnect,
-    setConfirmingDisconnect,
-    submit,
-    disconnect,
-    clearMessages,
-  } =
+  const form =
     useConnectionForm<MixpanelConnection, Failure>('mixpanel', () => setSecret(''));
+  const { failure, error, busy, editing, setEditing, submit, clearMessages } = form;
 
   const showForm = !connection || editing;
 
@@ -115,27 +104,17 @@ export function MixpanelConnectForm({
               <dd>{formatAgo(connection.connectedAt, now)}</dd>
             </div>
           </dl>
-          <div className="cs-actions">
-            <Button
-              onClick={() => {
-                setEditing(true);
-                setUsername(connection.username);
-                setProjectId(String(connection.projectId));
-                setRegion(connection.region);
-              }}
-            >
-              Change credentials
-            </Button>
-            <DisconnectControl
-              service="Mixpanel"
-              consequence="Syncs pause until you connect again; the secret is deleted from this browser."
-              confirming={confirmingDisconnect}
-              busy={busy}
-              onAsk={() => setConfirmingDisconnect(true)}
-              onCancel={() => setConfirmingDisconnect(false)}
-              onConfirm={() => void disconnect()}
-            />
-          </div>
+          <ConnectedActions
+            service="Mixpanel"
+            secretName="the secret"
+            {...form}
+            onEdit={() => {
+              setEditing(true);
+              setUsername(connection.username);
+              setProjectId(String(connection.projectId));
+              setRegion(connection.region);
+            }}
+          />
         </div>
       ) : null}
       {showForm ? (
@@ -182,24 +161,14 @@ export function MixpanelConnectForm({
             </Notice>
           ) : null}
           {error ? <Notice tone="danger" title="Could not connect Mixpanel.">{error}</Notice> : null}
-          <div className="cs-actions cs-form__actions">
-            <Button type="submit" variant="primary" busy={busy}>
-              {busy ? 'Connecting…' : 'Connect'}
-            </Button>
-            {editing ? (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  setEditing(false);
-                  setSecret('');
-                  clearMessages();
-                  setFieldErrors({});
-                }}
-              >
-                Cancel
-              </Button>
-            ) : null}
-          </div>
+          <ConnectFormActions
+            busy={busy}
+            editing={editing}
+            onCancel={() => {
+              form.cancelEditing();
+              setFieldErrors({});
+            }}
+          />
         </form>
       ) : null}
       {!showForm && error ? <Notice tone="danger">{error}</Notice> : null}

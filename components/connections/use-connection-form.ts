@@ -58,6 +58,13 @@ export function useConnectionForm<C, F extends { connected: false }>(
     setError(null);
   };
 
+  /** Leaves a change of credentials: the saved connection stays as it was. */
+  const cancelEditing = () => {
+    setEditing(false);
+    clearSecret();
+    clearMessages();
+  };
+
   return {
     failure,
     error,
@@ -69,5 +76,6 @@ export function useConnectionForm<C, F extends { connected: false }>(
     submit,
     disconnect,
     clearMessages,
+    cancelEditing,
   };
 }

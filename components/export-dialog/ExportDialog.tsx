@@ -4,13 +4,13 @@
  * starts a One-time or Dynamic sync, or shows and steers the cohort's existing sync.
  * Everything from the page or the APIs renders as text (React escaping, never HTML).
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CohortPreview, CohortSummary } from '../../lib/messages';
 import { resolveCohort, type CohortRef, type Resolution } from '../../lib/overlay/cohort';
 import { sendToBackground } from '../../lib/send';
 import { watchAppState } from '../../lib/storage/app-state';
 import { syncIdFor, type AppState, type Sync, type SyncType } from '../../lib/storage/schema';
-import { closesOnBackdrop, FOCUSABLE, handleModalKeyDown } from '../ui/modal';
+import { FOCUSABLE, ModalFrame } from '../ui/modal';
 import { statusDetail, statusTitle, SYNC_TYPE_LABELS } from './status';
 
 export interface ExportDialogProps {
@@ -31,7 +31,6 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 
 export function ExportDialog({ projectId, cohort, region, onClose }: ExportDialogProps) {
-  const titleId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
   const [load, setLoad] = useState<Load>({ phase: 'loading' });
   const [chosenId, setChosenId] = useState<number | null>(null);
@@ -73,8 +72,6 @@ export function ExportDialog({ projectId, cohort, region, onClose }: ExportDialo
     (first ?? dialogRef.current)?.focus();
   }, [load.phase]);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => handleModalKeyDown(event, dialogRef.current, onClose);
-  const onBackdrop = closesOnBackdrop(onClose);
 
   const resolution: Resolution | null = useMemo(() => {
     if (load.phase !== 'ready' || !load.cohorts) return null;
@@ -283,66 +280,50 @@ export function ExportDialog({ projectId, cohort, region, onClose }: ExportDialo
 
   const ready = load.phase === 'ready' && load.state.connections.clevertap && load.state.connections.mixpanel;
   return (
-    <div className="backdrop" onMouseDown={onBackdrop}>
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        ref={dialogRef}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <div className="head">
-          <h2 id={titleId}>Export to CleverTap</h2>
-          <button type="button" className="close" aria-label="Close" onClick={onClose}>
-            ×
-          </button>
-        </div>
-        <p className="cohort">
-          Cohort: <bdi>{target?.name ?? cohort.name}</bdi>
-          {targetId !== null && <span className="muted"> (ID {targetId})</span>}
+    <ModalFrame title="Export to CleverTap" dialogRef={dialogRef} onClose={onClose}>
+      <p className="cohort">
+        Cohort: <bdi>{target?.name ?? cohort.name}</bdi>
+        {targetId !== null && <span className="muted"> (ID {targetId})</span>}
+      </p>
+      {body()}
+      {notice && (
+        <p className="note" role="status">
+          {notice}
         </p>
-        {body()}
-        {notice && (
-          <p className="note" role="status">
-            {notice}
-          </p>
-        )}
-        {error && (
-          <div className="alert" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="actions">
-          {ready && sync && (
-            <>
-              <button type="button" className="secondary" disabled={busy} onClick={() => stopSync(sync)}>
-                Stop sync
-              </button>
-              <button
-                type="button"
-                className="primary"
-                disabled={busy || sync.status.state === 'running'}
-                onClick={() => syncNow(sync)}
-              >
-                Sync now
-              </button>
-            </>
-          )}
-          {ready && !sync && (
-            <button type="button" className="primary" disabled={busy || !target} onClick={startSync}>
-              Start Sync
-            </button>
-          )}
-          {!ready && (
-            <button type="button" className="secondary" onClick={onClose}>
-              Close
-            </button>
-          )}
+      )}
+      {error && (
+        <div className="alert" role="alert">
+          {error}
         </div>
+      )}
+      <div className="actions">
+        {ready && sync && (
+          <>
+            <button type="button" className="secondary" disabled={busy} onClick={() => stopSync(sync)}>
+              Stop sync
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || sync.status.state === 'running'}
+              onClick={() => syncNow(sync)}
+            >
+              Sync now
+            </button>
+          </>
+        )}
+        {ready && !sync && (
+          <button type="button" className="primary" disabled={busy || !target} onClick={startSync}>
+            Start Sync
+          </button>
+        )}
+        {!ready && (
+          <button type="button" className="secondary" onClick={onClose}>
+            Close
+          </button>
+        )}
       </div>
-    </div>
+    </ModalFrame>
   );
 }
 
