@@ -63,8 +63,9 @@ export type SenderKind = 'extension-page' | 'mixpanel-tab';
 
 /**
  * Who may send what. The content script runs inside Mixpanel's pages, which we do not control:
- * it may read state, start and steer syncs and hand over CleverTap credentials typed into our own
- * in-page dialog, but never read history, change settings, or touch Mixpanel's secret.
+ * it may read state, start and steer syncs, but never send or touch a credential, read history or
+ * change settings. Credentials are typed only in extension pages (the options page, or the Connect
+ * page framed into Mixpanel, which is an extension page, not the tab).
  */
 export const SENDERS: Record<MessageType, readonly SenderKind[]> = {
   ping: ['extension-page', 'mixpanel-tab'],
@@ -79,7 +80,7 @@ export const SENDERS: Record<MessageType, readonly SenderKind[]> = {
   'sync.review': ['extension-page'],
   'history.get': ['extension-page'],
   'history.csv': ['extension-page'],
-  'clevertap.connect': ['extension-page', 'mixpanel-tab'],
+  'clevertap.connect': ['extension-page'],
   'clevertap.disconnect': ['extension-page', 'mixpanel-tab'],
   'mixpanel.connect': ['extension-page'],
   'mixpanel.disconnect': ['extension-page'],
