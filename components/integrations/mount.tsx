@@ -116,6 +116,14 @@ export async function openConnectDialog(ctx: ContentScriptContext, done: () => v
         },
         { signal: listeners.signal },
       );
+      // The frame closes itself on Escape; this one is for when focus is still in the page (the frame not loaded).
+      window.addEventListener(
+        'keydown',
+        (event) => {
+          if (event.key === 'Escape' && event.isTrusted) close();
+        },
+        { signal: listeners.signal },
+      );
       frame.iframe.addEventListener('load', () => frame.iframe.focus(), { signal: listeners.signal });
       frame.mount();
       return listeners;

@@ -100,6 +100,13 @@ test('Integrations page: Connect (wrong passcode, wrong region, success), Connec
   await expect(cleverTapItems).toHaveCount(2);
   await expect(page.locator('mp-integration-card[name="CleverTap"]')).toBeVisible();
 
+  // Escape in the framed page closes it, and focus comes back to the entry.
+  await entry.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.frameLocator('iframe[title="Connect CleverTap"]').getByLabel('Project ID')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect.poll(() => connectFrames(page)).toEqual([]);
+  await expect(entry.getByRole('button', { name: 'CleverTap', exact: true })).toBeFocused();
+
   await entry.getByRole('button', { name: 'Connect', exact: true }).click();
   // The form is an extension page framed over Mixpanel's, not part of the page's DOM.
   const dialog = page.frameLocator('iframe[title="Connect CleverTap"]').getByRole('dialog', { name: 'Connect CleverTap' });
