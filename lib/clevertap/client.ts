@@ -96,6 +96,9 @@ interface Counter {
   requests: number;
 }
 
+/** Refused by CleverTap per record (no event name), so a credential probe that carries it writes nothing. */
+const PROBE_RECORD = { type: 'event', identity: 'cohort-sync-credential-check', evtName: '', evtData: {} };
+
 /** Failures whose generic message does not say what was being done. */
 const WRAPPED_KINDS: ReadonlySet<ApiErrorKind> = new Set(['malformed', 'network', 'timeout']);
 
@@ -168,8 +171,9 @@ export class CleverTapClient {
    * API is documented for registered partners only, its answers are unknown and we are no partner;
    * the upload endpoint is the one the sync actually uses and its 401 ("Account ID is not valid") is
    * recorded. With an empty `d`, nothing can be written even if a server ignored the undocumented
-   * `dryRun`. Only the HTTP status is interpreted: 401 = rejected, 403 = not allowed, 5xx = try later,
-   * any other answer = the credentials were accepted. After a 401, the other regions are asked in
+   * `dryRun`; a 400 (the body judged before the credentials) is asked again with a record CleverTap
+   * refuses by itself. Only the HTTP status is interpreted: 2xx = accepted, 403 = not allowed,
+   * 5xx = try later, anything else = rejected. After a rejection, the other regions are asked in
    * parallel: valid credentials on the wrong regional host also get 401 (reference §1.4, secondary).
    */
   async checkCredentials(): Promise<CredentialCheck> {
@@ -322,21 +326,30 @@ export class CleverTapClient {
     region: CleverTapRegion,
   ): Promise<{ outcome: 'accepted' | 'rejected' | 'forbidden' | 'network' } | { outcome: 'server'; status: number }> {
     try {
-      this.onRequest();
-      const response = await this.fetch(`https://${regionHost(region)}/1/upload?dryRun=1`, {
-        method: 'POST',
-        headers: this.headers(),
-        body: JSON.stringify({ d: [] }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await response.body?.cancel();
-      if (response.status === 401) return { outcome: 'rejected' };
-      if (response.status === 403) return { outcome: 'forbidden' };
-      if (response.status >= 500) return { outcome: 'server', status: response.status };
-      return { outcome: 'accepted' };
+      let status = await this.probeStatus(region, []);
+      // A 400 may mean the empty body was checked before the credentials (undocumented order): ask
+      // again with one record CleverTap refuses on its own (an event without a name, code 509), so
+      // the body is valid, the credentials are what decides, and nothing can be written.
+      if (status === 400) status = await this.probeStatus(region, [PROBE_RECORD]);
+      if (status >= 200 && status < 300) return { outcome: 'accepted' };
+      if (status === 403) return { outcome: 'forbidden' };
+      if (status >= 500) return { outcome: 'server', status };
+      return { outcome: 'rejected' };
     } catch {
       return { outcome: 'network' };
     }
+  }
+
+  private async probeStatus(region: CleverTapRegion, records: unknown[]): Promise<number> {
+    this.onRequest();
+    const response = await this.fetch(`https://${regionHost(region)}/1/upload?dryRun=1`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify({ d: records }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.status;
   }
 
   // --- plumbing --------------------------------------------------------------------------------

@@ -4,9 +4,10 @@
  * Nothing here holds a secret: passcode and service-account secret live in lib/storage/secrets.ts.
  */
 import { z } from 'zod';
+import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS } from '../regions';
 
-export const CLEVERTAP_REGIONS = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const;
-export const MIXPANEL_REGIONS = ['us', 'eu', 'in'] as const;
+export const CLEVERTAP_REGIONS = CLEVERTAP_REGION_IDS;
+export const MIXPANEL_REGIONS = MIXPANEL_REGION_IDS;
 
 export const CleverTapConnectionSchema = z.object({
   accountId: z.string().min(1),
@@ -21,6 +22,8 @@ export const MixpanelConnectionSchema = z.object({
   region: z.enum(MIXPANEL_REGIONS),
   workspaceId: z.number().int().positive().optional(),
   projectName: z.string().optional(),
+  /** False when no signal Mixpanel gives settled whether the account is an Admin (it connected anyway). */
+  adminConfirmed: z.boolean().optional(),
   connectedAt: z.number(),
 });
 export type MixpanelConnection = z.infer<typeof MixpanelConnectionSchema>;

@@ -23,7 +23,7 @@ describe('checkCredentials', () => {
     expect(result).toMatchObject({ ok: false, reason: 'bad-credentials' });
     expect(result.ok === false && result.message).toContain('(Europe)');
     expect(JSON.stringify(result)).not.toContain('bad-passcode-42');
-    expect(ct.emulator.stats().requests['/1/upload']).toBe(6);
+    expect(ct.emulator.stats().requests['/1/upload']).toBe(7);
   });
 
   it('finds the region that knows the credentials', async () => {
