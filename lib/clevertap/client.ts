@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { forEachConcurrent } from '../http/concurrency';
 import { ApiError, isApiError, kindForStatus, type ApiErrorKind } from '../http/errors';
 import { fetchJson, type Fetch } from '../http/fetch-json';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../http/retry';
+import { DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from '../http/retry';
 import { customListCsv } from './csv';
 import { describeCleverTapError, scrub, serverText } from './messages';
 import { CLEVERTAP_REGIONS, regionHost, regionLabel, type CleverTapRegion } from './regions';
@@ -210,6 +210,47 @@ export class CleverTapClient {
       };
     }
     return { ok: false, reason: 'bad-credentials', message: this.describe(401, '', 'Checking the connection') };
+  }
+
+  /**
+   * Waits until CleverTap shows a profile for each identity (`GET /1/profile.json`), checking again
+   * after growing pauses; returns those still missing at the end. A read CleverTap does not allow
+   * (403, 404) settles nothing and ends the wait, so an account without that API is not held up.
+   */
+  async awaitProfiles(identities: readonly string[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    let missing = [...identities];
+    const wait = this.retry.sleep ?? sleep;
+    for (let round = 0; missing.length > 0; round++) {
+      const seen = await this.profilesSeen(missing, options.signal);
+      if (seen === 'unknown') return [];
+      missing = missing.filter((identity) => !seen.has(identity));
+      if (missing.length === 0 || round >= PROFILE_WAIT_MS.length) break;
+      await wait(PROFILE_WAIT_MS[round]!);
+      options.signal?.throwIfAborted();
+    }
+    return missing;
+  }
+
+  private async profilesSeen(identities: readonly string[], signal?: AbortSignal): Promise<Set<string> | 'unknown'> {
+    const seen = new Set<string>();
+    let unknown = false;
+    const counter: Counter = { requests: 0 };
+    // CleverTap allows 3 concurrent profile reads per account.
+    await forEachConcurrent(identities, 3, async (identity) => {
+      const url = `${this.base()}/1/profile.json?identity=${encodeURIComponent(identity)}`;
+      const answer = await this.retrying(signal, async () => {
+        const reply = await this.step('Checking new profiles', () =>
+          fetchText(this.counting(counter, signal), url, { method: 'GET', headers: this.headers() }, this.timeoutMs),
+        );
+        if (reply.status === 429 || reply.status >= 500 || reply.status === 401) {
+          throw new ApiError('clevertap', kindForStatus(reply.status), this.describe(reply.status, reply.text, 'Checking new profiles'), reply.status);
+        }
+        return reply;
+      });
+      if (answer.status === 403 || answer.status === 404) unknown = true;
+      else if (profileFound(answer.text)) seen.add(identity);
+    });
+    return unknown ? 'unknown' : seen;
   }
 
   // --- uploads ---------------------------------------------------------------------------------
@@ -432,6 +473,19 @@ export class CleverTapClient {
         return interpret(parsed);
       }),
     );
+  }
+}
+
+/** Pauses between profile checks: about 90 s in all. */
+const PROFILE_WAIT_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 30_000];
+
+/** `{"status":"success","record":{…}}` when CleverTap holds the profile; anything else means not (yet). */
+function profileFound(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { status?: unknown; record?: unknown };
+    return body.status === 'success' && typeof body.record === 'object' && body.record !== null;
+  } catch {
+    return false;
   }
 }
 

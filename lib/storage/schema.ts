@@ -115,9 +115,12 @@ export const RunSummarySchema = z.object({
   counts: RunCountsSchema,
   mixpanelQueries: z.number(),
   clevertapRequests: z.number(),
-  /** Rejected by CleverTap, with its reason; capped, `counts.rejected` has the full number. */
-  rejections: z.array(z.object({ identity: z.string(), code: z.number(), error: z.string() })),
+  /** Rejected by CleverTap, with its reason and how many runs in a row it failed; capped, `counts.rejected` has the full number. */
+  rejections: z.array(z.object({ identity: z.string(), code: z.number(), error: z.string(), failures: z.number().optional() })),
   segmentId: z.number().optional(),
+  /** The custom list was uploaded, or left alone because the membership did not change. */
+  segment: z.enum(['replaced', 'unchanged']).optional(),
+  segmentName: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -160,6 +163,8 @@ export const SyncSchema = z.object({
   nextRunAt: z.number().optional(),
   /** Set when the schedule cannot keep up with the query budget, with the time a run can next start. */
   behindUntil: z.number().optional(),
+  /** The CleverTap segment this sync owns, chosen when it was created: a renamed cohort keeps it. */
+  segmentName: z.string().optional(),
 });
 export type Sync = z.infer<typeof SyncSchema>;
 
