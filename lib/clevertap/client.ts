@@ -243,7 +243,9 @@ export class CleverTapClient {
           fetchText(this.counting(counter, signal), url, { method: 'GET', headers: this.headers() }, this.timeoutMs),
         );
         if (reply.status === 429 || reply.status >= 500 || reply.status === 401) {
-          throw new ApiError('clevertap', kindForStatus(reply.status), this.describe(reply.status, reply.text, 'Checking new profiles'), reply.status);
+          const error = new ApiError('clevertap', kindForStatus(reply.status), this.describe(reply.status, reply.text, 'Checking new profiles'), reply.status);
+          error.retryAfterMs = reply.retryAfterMs;
+          throw error;
         }
         return reply;
       });
@@ -310,12 +312,14 @@ export class CleverTapClient {
       // Any other answer, including "URL not generated, Please come back later", is worth a retry.
       const said = serverText(answer.text, this.credentials.passcode) || `HTTP ${answer.status}`;
       const kind: ApiErrorKind = answer.status === 429 ? 'rate-limit' : 'server';
-      throw new ApiError(
+      const error = new ApiError(
         'clevertap',
         kind,
         `${STEP_URL} failed: CleverTap (${regionLabel(this.region)}) said "${said}".`,
         answer.status,
       );
+      error.retryAfterMs = answer.retryAfterMs;
+      throw error;
     });
   }
 
@@ -336,7 +340,7 @@ export class CleverTapClient {
     });
   }
 
-  private completeCustomList(input: CustomListInput, url: string, counter: Counter, signal?: AbortSignal): Promise<number> {
+  private async completeCustomList(input: CustomListInput, url: string, counter: Counter, signal?: AbortSignal): Promise<number> {
     const body = JSON.stringify({
       name: input.name,
       email: input.email,
@@ -345,20 +349,24 @@ export class CleverTapClient {
       url,
       replace: true,
     });
-    return this.sendJson(
-      {
-        url: `${this.base()}/upload_custom_list_segment_completed`,
-        init: { method: 'POST', headers: this.headers(), body },
-        schema: customListCompletedAnswerSchema,
-        action: STEP_DONE,
-      },
-      counter,
-      signal,
-      (parsed) => {
-        if (!('Segment ID' in parsed)) throw this.failBody(parsed, STEP_DONE);
-        return parsed['Segment ID'];
-      },
-    );
+    try {
+      return await this.sendJson(
+        {
+          url: `${this.base()}/upload_custom_list_segment_completed`,
+          init: { method: 'POST', headers: this.headers(), body },
+          schema: customListCompletedAnswerSchema,
+          action: STEP_DONE,
+        },
+        counter,
+        signal,
+        (parsed) => {
+          if (!('Segment ID' in parsed)) throw this.failBody(parsed, STEP_DONE);
+          return parsed['Segment ID'];
+        },
+      );
+    } catch (error) {
+      throw explainCompletionRefusal(error, input);
+    }
   }
 
   // --- credential probe ------------------------------------------------------------------------
@@ -474,6 +482,27 @@ export class CleverTapClient {
       }),
     );
   }
+}
+
+/** Step 3 refused (not for credentials, load or an outage): say what the user can do about it. */
+function explainCompletionRefusal(error: unknown, input: CustomListInput): unknown {
+  if (!isApiError(error) || error.retryable || error.kind === 'auth' || error.kind === 'malformed') return error;
+  const said = /CleverTap said: "(.*)"\.$/.exec(error.message)?.[1];
+  const quote = said ? ` CleverTap said: "${said}".` : '';
+  if (said && /campaign|journey|in use/i.test(said)) {
+    return new ApiError(
+      'clevertap',
+      'segment-in-use',
+      `CleverTap will not replace the segment “${input.name}” while a running campaign or journey uses it. Stop or pause that campaign or journey in CleverTap (or point it at another segment), then resume this sync.${quote}`,
+      error.status,
+    );
+  }
+  return new ApiError(
+    'clevertap',
+    error.kind,
+    `${STEP_DONE} failed: CleverTap refused to complete the segment “${input.name}”. CleverTap requires the notification e-mail (${input.email}) to belong to a CleverTap dashboard user with the Admin role: change it under Sync settings, or make that user an Admin in CleverTap, then resume.${quote}`,
+    error.status,
+  );
 }
 
 /** Pauses between profile checks: about 90 s in all. */

@@ -297,7 +297,9 @@ export class SyncService {
       return;
     }
     await setStatus(sync.id, { state: 'failed', reason }, await this.nextRun(sync));
-    await browser.alarms.create(RESUME_ALARM, { delayInMinutes: RETRY_FAILED_AFTER_MINUTES });
+    // Never sooner than the service's own Retry-After.
+    const retryAfterMinutes = isApiError(error) ? (error.retryAfterMs ?? 0) / 60_000 : 0;
+    await browser.alarms.create(RESUME_ALARM, { delayInMinutes: Math.max(RETRY_FAILED_AFTER_MINUTES, retryAfterMinutes) });
     await this.notifyIf(settings, `Sync failed: ${sync.cohortName}`, `${reason} It will be retried.`);
   }
 
