@@ -37,6 +37,11 @@ export interface MixpanelModes {
   meProjectRole: 'absent' | 'string' | 'object';
   /** /me's organisation `role`: a string (`"member"`), an object, or absent. */
   meOrganizationRole: 'string' | 'object' | 'absent';
+  /**
+   * /me's project `permissions`: only `view_base_reports`, the one name a public source shows
+   * (mixpanel/sheets), or the emulator's invented per-role lists, admin names included.
+   */
+  mePermissions: 'documented' | 'by-role';
   /** Who may read `GET /api/app/projects/{id}/service-accounts`: project admins (else 403), anyone in it, or nobody (404). */
   serviceAccountList: 'admins' | 'members' | 'absent';
   /** An expired engage session answers 400 (default) or `200` with an empty page. */
@@ -48,6 +53,7 @@ export interface MixpanelModes {
 export const DEFAULT_MIXPANEL_MODES: MixpanelModes = {
   meProjectRole: 'absent',
   meOrganizationRole: 'string',
+  mePermissions: 'documented',
   serviceAccountList: 'admins',
   expiredSession: 'error',
   pageSizeFrom: 'body-or-query',
@@ -366,6 +372,7 @@ function answerMeInMode(
       const role = account.roles[Number(id)];
       if (modes.meProjectRole === 'string' && role) project.role = role;
       if (modes.meProjectRole === 'object' && role) project.role = { name: role.charAt(0).toUpperCase() + role.slice(1) };
+      if (modes.mePermissions === 'documented') project.permissions = ['view_base_reports'];
     }
     for (const organization of Object.values(results.organizations ?? {})) {
       if (modes.meOrganizationRole === 'absent') delete organization.role;
@@ -378,7 +385,7 @@ function answerMeInMode(
 }
 
 interface MeResults {
-  projects?: Record<string, { role?: unknown }>;
+  projects?: Record<string, { role?: unknown; permissions?: string[] }>;
   organizations?: Record<string, { role?: unknown }>;
 }
 
