@@ -239,7 +239,8 @@ async function deliverSegment(start: ActiveRun, ctx: DeliverContext): Promise<Ac
     return run;
   }
   ctx.signal.throwIfAborted();
-  run = await awaitNewProfiles(run, ctx);
+  const waited = await awaitNewProfiles(run, ctx);
+  run = waited.run;
   const result = await ctx.clevertap.replaceCustomListSegment(
     { name, email: ctx.settings.notificationEmail, creator: SEGMENT_CREATOR, identities: snapshotIdentities(run.snapshot) },
     { signal: ctx.signal },
@@ -247,7 +248,8 @@ async function deliverSegment(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   run = {
     ...run,
     segmentId: result.segmentId,
-    segment: 'replaced',
+    // Uploaded before every new profile was seen: not proof the segment is whole, so the next run uploads again.
+    ...(waited.confirmed ? { segment: 'replaced' as const } : {}),
     delivered: { ...run.delivered, segment: [0] },
     clevertapRequests: run.clevertapRequests + ctx.takeRequests(),
   };
@@ -255,9 +257,10 @@ async function deliverSegment(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   return run;
 }
 
-async function awaitNewProfiles(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
+async function awaitNewProfiles(start: ActiveRun, ctx: DeliverContext): Promise<{ run: ActiveRun; confirmed: boolean }> {
   const waits = start.delivered['profile-waits']?.[0] ?? 0;
-  if (start.counts.added === 0 || waits >= MAX_PROFILE_WAITS) return start;
+  if (start.counts.added === 0) return { run: start, confirmed: true };
+  if (waits >= MAX_PROFILE_WAITS) return { run: start, confirmed: false };
   const lastChunk = await readChangeChunk(start.runId, 'add', batchCount(start.counts.added) - 1);
   // Identities CleverTap refused have no profile to wait for; later runs send them again.
   const refused = await readRejected(start.syncId);
@@ -266,7 +269,7 @@ async function awaitNewProfiles(start: ActiveRun, ctx: DeliverContext): Promise<
     .filter((identity) => !(identity in refused))
     .slice(-VISIBILITY_SAMPLE);
   const missing = await ctx.clevertap.awaitProfiles(sample, { signal: ctx.signal });
-  if (missing.length === 0) return start;
+  if (missing.length === 0) return { run: start, confirmed: true };
   const run: ActiveRun = { ...start, delivered: { ...start.delivered, 'profile-waits': [waits + 1] } };
   await saveRun(run);
   throw new ApiError(

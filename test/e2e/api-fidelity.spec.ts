@@ -88,7 +88,7 @@ test('the custom-list e-mail must be a CleverTap Admin: the field says so and a 
   expect(clevertap.segment('Mixpanel: Admins only')).toBeUndefined();
 });
 
-test('a dynamic sync whose membership did not change uploads no custom list', async ({ extensionPage }) => {
+test('a dynamic sync whose membership did not change uploads no custom list', async ({ context, extensionId, extensionPage }) => {
   await connectAccounts(extensionPage);
   seedCohort(mixpanel.state, { projectId: FIXTURE.usProject.id, cohortId: 4102, name: 'Steady', members: 60 });
   const id = syncIdFor(FIXTURE.usProject.id, 4102);
@@ -104,4 +104,12 @@ test('a dynamic sync whose membership did not change uploads no custom list', as
   await expect.poll(async () => (await lastRun())?.runId, { timeout: 30_000 }).not.toBe(first);
   expect((await lastRun())?.segment).toBe('unchanged');
   expect(clevertap.stats().requests['/get_custom_list_segment_url']).toBe(1);
+
+  // The options page names the segment, and the history says the run left it unchanged.
+  const page = await context.newPage();
+  await openOptions(page, extensionId);
+  const row = page.locator(`[data-sync-id="${id}"]`);
+  await expect(row).toContainText('CleverTap segment: “Mixpanel: Steady”');
+  await row.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('Segment unchanged');
 });

@@ -125,7 +125,7 @@ describe('CleverTapConnectForm', () => {
     click(buttonByText(view.container, 'Show Passcode'));
     expect(passcode.type).toBe('text');
     const regions = [...(inputByLabel(view.container, 'Region') as HTMLSelectElement).options].map((option) => option.text);
-    expect(regions).toEqual(['Europe', 'India', 'Singapore', 'United States', 'Indonesia', 'Middle East (UAE)']);
+    expect(regions).toEqual(['Europe', 'India', 'Singapore', 'United States', 'Indonesia', 'Middle East (UAE)', 'South Korea']);
   });
 
   it('says what is missing before it asks CleverTap', () => {
