@@ -9,7 +9,7 @@ import { ApiError } from '../http/errors';
 import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
 import { CHANGE_CHUNK, readChangeChunk, snapshotIdentities, type Change, type ChangeOp } from '../storage/snapshots';
 import type { RunSummary, Settings } from '../storage/schema';
-import { readRejected, recordOutcome, updateRejected } from './rejected';
+import { recordOutcome, type RejectedStore } from './rejected-record';
 
 /** Records per upload request: CleverTap's maximum, and the size of a stored change chunk. */
 export const BATCH_SIZE = CHANGE_CHUNK;
@@ -24,6 +24,8 @@ export interface DeliverContext {
   cohortName: string;
   /** The segment this sync owns (stored on the sync); defaults to prefix + cohort name. */
   segmentName?: string;
+  /** Identities CleverTap refused in earlier runs of this sync. */
+  rejected: RejectedStore;
   /** The last run filed for this sync: if it left the segment equal to the committed snapshot, an unchanged run uploads nothing. */
   previous?: RunSummary;
   signal: AbortSignal;
@@ -99,7 +101,6 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
       send: (changes) =>
         uploadTracked(
           ctx,
-          run.syncId,
           changes.map(
             (change): ProfileRecord => ({
               identity: change.identity,
@@ -167,9 +168,9 @@ export function creatingProfileData(identity: string, profileData: Record<string
 }
 
 /** Uploads profiles and keeps the rejected-identities record in step: refused ones are tried again by later runs. */
-async function uploadTracked(ctx: DeliverContext, syncId: string, records: ProfileRecord[]): Promise<UploadResult> {
+async function uploadTracked(ctx: DeliverContext, records: ProfileRecord[]): Promise<UploadResult> {
   const result = await ctx.clevertap.uploadProfiles(records, { signal: ctx.signal });
-  const rejected = await updateRejected(syncId, (current) => recordOutcome(current, records, result.rejected));
+  const rejected = await ctx.rejected.update((current) => recordOutcome(current, records, result.rejected));
   return {
     ...result,
     rejected: result.rejected.map((rejection) => ({ ...rejection, failures: rejected[rejection.identity]?.failures ?? 1 })),
@@ -182,13 +183,13 @@ async function uploadTracked(ctx: DeliverContext, syncId: string, records: Profi
  */
 async function retryRejected(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
   if ((start.delivered['profiles-retry'] ?? []).includes(0)) return start;
-  const stored = await readRejected(start.syncId);
+  const stored = await ctx.rejected.read();
   const left = new Set<string>();
   for (let chunk = 0; chunk < batchCount(start.counts.removed); chunk++) {
     for (const change of await readChangeChunk(start.runId, 'remove', chunk)) left.add(change.identity);
   }
   if (left.size > 0) {
-    await updateRejected(start.syncId, (current) => Object.fromEntries(Object.entries(current).filter(([identity]) => !left.has(identity))));
+    await ctx.rejected.update((current) => Object.fromEntries(Object.entries(current).filter(([identity]) => !left.has(identity))));
   }
   const records = Object.entries(stored)
     .filter(([identity]) => !left.has(identity))
@@ -198,7 +199,7 @@ async function retryRejected(start: ActiveRun, ctx: DeliverContext): Promise<Act
   for (let offset = 0; offset < records.length; offset += BATCH_SIZE) {
     ctx.signal.throwIfAborted();
     const batch = records.slice(offset, offset + BATCH_SIZE);
-    const result = await uploadTracked(ctx, run.syncId, batch);
+    const result = await uploadTracked(ctx, batch);
     recovered += batch.length - result.rejected.length;
     run = recordBatch(run, 'profiles-retry-batches', offset / BATCH_SIZE, result, ctx.takeRequests());
   }
@@ -263,7 +264,7 @@ async function awaitNewProfiles(start: ActiveRun, ctx: DeliverContext): Promise<
   if (waits >= MAX_PROFILE_WAITS) return { run: start, confirmed: false };
   const lastChunk = await readChangeChunk(start.runId, 'add', batchCount(start.counts.added) - 1);
   // Identities CleverTap refused have no profile to wait for; later runs send them again.
-  const refused = await readRejected(start.syncId);
+  const refused = await ctx.rejected.read();
   const sample = lastChunk
     .map((change) => change.identity)
     .filter((identity) => !(identity in refused))

@@ -5,9 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
-
-/** Enough to send the record again; capped so a broken account cannot fill storage. */
-export const MAX_REJECTED_PER_SYNC = 10_000;
+import type { RejectedIdentities, RejectedStore } from './rejected-record';
 
 const RejectedSchema = z.record(
   z.string(),
@@ -18,7 +16,6 @@ const RejectedSchema = z.record(
     profile: z.record(z.string(), z.unknown()),
   }),
 );
-export type RejectedIdentities = z.infer<typeof RejectedSchema>;
 
 const key = (syncId: string) => `rejected:${syncId}`;
 
@@ -42,30 +39,9 @@ export function updateRejected(syncId: string, change: (current: RejectedIdentit
   return next;
 }
 
-/** Folds one batch's answer in: refused identities count one more failure, accepted ones are forgotten. */
-export function recordOutcome(
-  current: RejectedIdentities,
-  sent: readonly { identity: string; profileData: Record<string, unknown> }[],
-  refused: readonly { identity: string; code: number; error: string }[],
-): RejectedIdentities {
-  const next = { ...current };
-  const refusedBy = new Map(refused.map((rejection) => [rejection.identity, rejection]));
-  for (const record of sent) {
-    const rejection = refusedBy.get(record.identity);
-    if (!rejection) {
-      delete next[record.identity];
-      continue;
-    }
-    const known = next[record.identity];
-    if (!known && Object.keys(next).length >= MAX_REJECTED_PER_SYNC) continue;
-    next[record.identity] = {
-      failures: (known?.failures ?? 0) + 1,
-      code: rejection.code,
-      error: rejection.error,
-      profile: record.profileData,
-    };
-  }
-  return next;
+/** The store of one sync, as the delivery phase uses it. */
+export function rejectedStore(syncId: string): RejectedStore {
+  return { read: () => readRejected(syncId), update: (change) => updateRejected(syncId, change) };
 }
 
 export function forgetRejected(syncId: string): Promise<unknown> {

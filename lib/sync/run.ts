@@ -11,6 +11,7 @@ import { commitRun, deleteSnapshot, diffSnapshots, getCommitted } from '../stora
 import { brakeReason } from './brake';
 import { deliver, segmentName } from './deliver';
 import { readCohort } from './read';
+import { rejectedStore } from './rejected';
 import { rereadIfStale } from './stale';
 
 export interface RunContext {
@@ -66,6 +67,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
       cohortName: ctx.sync.cohortName,
       segmentName: segmentNameOf(ctx.sync, ctx.settings),
       previous: ctx.sync.lastRun,
+      rejected: rejectedStore(run.syncId),
       signal: ctx.signal,
       takeRequests: ctx.takeRequests,
       onProgress: ctx.onProgress,
