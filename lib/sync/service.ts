@@ -65,7 +65,7 @@ export class SyncService {
           }
         : {
             id,
-            projectId: connections.mixpanel!.projectId,
+            projectId,
             cohortId,
             cohortName,
             type,
