@@ -81,7 +81,7 @@ function phaseTable(report: BenchReport): string {
 }
 
 /** Upload batches, a visibility check of the last (at most 5) new profiles, the custom list's 3 steps. */
-const firstExportFloor = (exported: number) => Math.ceil(exported / 1000) + Math.min(5, exported) + 3;
+const firstExportFloor = (exported: number) => Math.ceil(exported / 1000) + (exported > 0 ? Math.min(5, exported % 1000 || 1000) : 0) + 3;
 
 function callsTable(report: BenchReport): string {
   const first = report.throughput.map((t) => {
