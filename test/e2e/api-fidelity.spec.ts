@@ -113,3 +113,54 @@ test('a dynamic sync whose membership did not change uploads no custom list', as
   await row.getByRole('button', { name: 'History' }).click();
   await expect(page.getByRole('region', { name: 'History' })).toContainText('Segment unchanged');
 });
+
+test('a read cut short by an expired session answering 200 [] removes nobody, and a clean read lands', async ({ extensionPage }) => {
+  mixpanel.limits.maxPageSize = 100;
+  mixpanel.modes.expiredSession = 'empty-page';
+  try {
+    await connectAccounts(extensionPage);
+    const seeded = seedCohort(mixpanel.state, { projectId: FIXTURE.usProject.id, cohortId: 4103, name: 'Cut short', members: 400 });
+    const id = syncIdFor(FIXTURE.usProject.id, 4103);
+    const expected = [...seeded.expected.values()].sort();
+    const members = () => [...(clevertap.segment('Mixpanel: Cut short')?.members ?? [])].sort();
+    const status = async () =>
+      (await sendFromExtensionPage<{ value: { syncs: { id: string; status: { state: string; reason?: string } }[] } }>(extensionPage, { type: 'state.get' }))
+        .value.syncs.find((sync) => sync.id === id)?.status;
+    // The first read's second page finds its session gone: the run reads again and lands exactly.
+    mixpanel.faults.add('/api/query/engage', { kind: 'hook', run: () => mixpanel.expireSessions() }, { skip: 1 });
+    await sendFromExtensionPage(extensionPage, { type: 'sync.start', cohortId: 4103, cohortName: 'Cut short', syncType: 'dynamic' });
+    await expect.poll(async () => (await status())?.state, { timeout: 60_000 }).toBe('synced');
+    expect(members()).toEqual(expected);
+
+    // Every later read is cut short: the run fails for a retry and the segment keeps everyone.
+    mixpanel.faults.add('/api/query/engage', { kind: 'hook', run: () => mixpanel.expireSessions() }, { skip: 1, times: 10_000 });
+    await sendFromExtensionPage(extensionPage, { type: 'sync.now', syncId: id });
+    await expect.poll(async () => (await status())?.state, { timeout: 60_000 }).toBe('failed');
+    expect((await status())?.reason).toContain('nobody was removed');
+    expect(members()).toEqual(expected);
+  } finally {
+    mixpanel.faults.clear();
+    mixpanel.limits.maxPageSize = 1000;
+    mixpanel.modes.expiredSession = 'error';
+  }
+});
+
+test('under profile ingestion lag, a new user of a one-time export ends in the segment', async ({ extensionPage }) => {
+  clevertap.modes.profileIngestionLagMs = 2500;
+  clevertap.modes.profileDataRequired = true;
+  try {
+    await connectAccounts(extensionPage);
+    mixpanel.state.addCohort(FIXTURE.usProject.id, { id: 4104, name: 'Brand new' });
+    mixpanel.state.setProfile(FIXTURE.usProject.id, 'bn-1', { $CleverTap_user_id: 'brand-new-1', $email: 'bn1@example.com' });
+    mixpanel.state.setProfile(FIXTURE.usProject.id, 'bn-2', { $CleverTap_user_id: 'brand-new-2' });
+    mixpanel.state.addMembers(FIXTURE.usProject.id, 4104, ['bn-1', 'bn-2']);
+    await sendFromExtensionPage(extensionPage, { type: 'sync.start', cohortId: 4104, cohortName: 'Brand new', syncType: 'one-time' });
+    await expect
+      .poll(() => [...(clevertap.segment('Mixpanel: Brand new')?.members ?? [])].sort(), { timeout: 60_000 })
+      .toEqual(['brand-new-1', 'brand-new-2']);
+    expect(clevertap.stats().requests['/1/profile.json']).toBeGreaterThan(2);
+  } finally {
+    clevertap.modes.profileIngestionLagMs = 0;
+    clevertap.modes.profileDataRequired = false;
+  }
+});
