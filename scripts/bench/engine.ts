@@ -272,7 +272,8 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
   cohort.members.clear();
   await browser.saveSettings({ deliveryMode: 'segment' });
   const { added, removed } = run.summary.counts;
-  const clevertapFloor = mode === 'segment' ? batchesOf(added) + 3 : batchesOf(added + removed);
+  // Segment mode: batches, a visibility check of the last (at most 5) new profiles, the list's 3 steps.
+  const clevertapFloor = mode === 'segment' ? batchesOf(added) + (added > 0 ? Math.min(5, added % 1000 || 1000) : 0) + 3 : batchesOf(added + removed);
   const profilesNow = members - seeded.withoutProfile - leaving.length + joining;
   return {
     mode,

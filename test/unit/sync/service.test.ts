@@ -36,7 +36,8 @@ describe('a one-time sync', () => {
       rejected: 0,
     });
     expect(done.lastRun?.mixpanelQueries).toBeGreaterThan(0);
-    expect(done.lastRun?.clevertapRequests).toBe(Math.ceil(seeded.valid / 1000) + 3);
+    // Upload batches, a profile check for the last 5 new profiles, the custom list's 3 steps.
+    expect(done.lastRun?.clevertapRequests).toBe(Math.ceil(seeded.valid / 1000) + 5 + 3);
     expect(done.nextRunAt).toBeUndefined();
     expect(await fakeBrowser.alarms.getAll()).not.toContainEqual(expect.objectContaining({ name: 'sync:1234567:501' }));
   });
@@ -142,20 +143,12 @@ describe('failures', () => {
     mixpanel.state.setProfile(PROJECT_ID, 'r1', { $CleverTap_user_id: 'r-1' });
     mixpanel.state.setProfile(PROJECT_ID, 'r2', { $CleverTap_user_id: 'r-2' });
     mixpanel.state.addMembers(PROJECT_ID, 703, ['r1', 'r2']);
-    clevertap.faults.add('/1/upload', {
-      kind: 'status',
-      status: 200,
-      body: JSON.stringify({
-        status: 'partial',
-        processed: 1,
-        unprocessed: [{ status: 'fail', code: 555, error: 'Miscellaneous server error. Skipped record number : 2', record: {} }],
-      }),
-    });
+    clevertap.rejectIdentities.add('r-2');
     await service.start(703, 'Rejects', 'one-time');
     await settle();
     const run = (await sync(syncIdFor(PROJECT_ID, 703))).lastRun!;
     expect(run.counts.rejected).toBe(1);
-    expect(run.rejections).toEqual([{ identity: 'r-2', code: 555, error: expect.stringContaining('Miscellaneous') }]);
+    expect(run.rejections).toEqual([{ identity: 'r-2', code: 555, error: expect.stringContaining('Miscellaneous'), failures: 1 }]);
   });
 
   it('pauses with an actionable reason when Segment delivery has no notification email', async () => {
