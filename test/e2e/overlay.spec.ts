@@ -339,6 +339,7 @@ test('the flat style by keyboard', async ({ context }) => {
   await page.goto(lexicon('mixpanel.com', US, '?ui=flat'));
   await panelRow(page, 'Churn risk').first().locator('mp-select a.mp-button-link').focus();
   await page.keyboard.press('Enter');
+  await expect(ownItem(page, FLAT_ITEM)).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(ownItem(page, FLAT_ITEM)).toBeFocused();
   await page.keyboard.press('Enter');
