@@ -362,3 +362,46 @@ test('a report’s "…" and a board’s "+" (Panel style) get nothing', async (
   await expect(page.locator('mp-select.is-open li[aria-label="Breakdown"]')).toBeVisible();
   await expect(page.locator('[data-cohort-sync]')).toHaveCount(0);
 });
+
+test('when the page defeats us: the popup says so and offers Export a cohort…; the options page copies the page report', async ({
+  context,
+  extensionId,
+}) => {
+  const page = await context.newPage();
+  const extension = await extensionPage(page, extensionId);
+  await connectAccounts(extension, { projectId: US, region: 'us' });
+  await page.goto(lexicon('mixpanel.com', US, '?ui=panel&lang=fr'));
+  await openPanelMenu(page, 'Power users');
+  await expect(page.locator('mp-select.is-open li[aria-label="Exporter vers..."]')).toBeVisible();
+  await expect(page.locator('[data-cohort-sync]')).toHaveCount(0);
+
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  const notice = popup.getByRole('status').filter({ hasText: 'could not add its item' });
+  await expect(notice).toBeVisible();
+  await notice.getByRole('button', { name: 'Export a cohort…' }).click();
+  await expect(popup.getByLabel('Cohort', { exact: true })).toBeVisible();
+
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html#troubleshooting`);
+  await options.getByRole('button', { name: 'Copy page report' }).click();
+  const report = options.getByLabel('Page report');
+  await expect(report).toContainText('Item placed: no');
+  await expect(report).toContainText('#shadow-root (open)');
+  await expect(report).toContainText('mp-items-menu');
+  await expect(report).toContainText('li.list-option.selectable[aria-label="Exporter vers..."]');
+  await expect(report).toContainText('div.mp-table-row');
+  // Structure only: no text of the page (cohort names, counts, people).
+  const text = await report.inputValue();
+  for (const word of ['Power users', 'Ana Admin', '#cohorts']) expect(text).not.toContain(word);
+  expect(text).not.toMatch(/\d,\d{3}/); // no cohort counts
+
+  // A page the overlay can read leaves no notice.
+  await page.goto(lexicon('mixpanel.com', US, '?ui=flat'));
+  await openPanelMenu(page, 'Power users');
+  await expect(ownItem(page, FLAT_ITEM)).toBeVisible();
+  const again = await context.newPage();
+  await again.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(again.getByRole('button', { name: 'Export a cohort…' })).toHaveCount(1);
+  await expect(again.getByText('could not add its item')).toHaveCount(0);
+});
