@@ -8,7 +8,7 @@
  *
  * The page is found by its content on any project page, not by its address (the 2026 address is
  * not public). Costs nothing while the user does nothing: after an address change it looks a few
- * times (`LOOKS_MS`) and after a click (throttled); on addresses that name integrations or
+ * times (`LOOKS_MS`) and after a click on a tab or a link (throttled); on addresses that name integrations or
  * destinations one MutationObserver (the body and the open shadow roots it meets) also waits for
  * the list, and is disconnected as soon as the entry is in place. Then only the entry's ancestors
  * are watched, children only, to notice a re-render that drops the entry (it is put back once).
@@ -320,9 +320,14 @@ export function startIntegrations(options: IntegrationsOptions): Integrations {
     if (search) armSearch();
   }
 
-  /** A click may switch views (Connected / Available) or open the page without changing the address. */
-  function onClick(): void {
+  /** A click on a tab or a link may switch views (Connected / Available) without changing the address. */
+  function onClick(event: Event): void {
     if (entry || clickLook !== undefined) return;
+    const onTabOrLink = event
+      .composedPath()
+      .slice(0, 12)
+      .some((target) => isElement(target) && target.matches('[role="tab"],[role="link"],a[href]'));
+    if (!onTabOrLink) return;
     clickLook = setTimeout(() => {
       clickLook = undefined;
       const context = contextFor(view.location.href);

@@ -153,14 +153,13 @@ export function startOverlay(options: OverlayOptions): Overlay {
 
   function arm(path: readonly EventTarget[]): void {
     observer ??= new view.MutationObserver(onMutations);
+    const before = new Set(observedRoots);
     if (doc.body) observe(doc.body);
     // Menus rendered inside a shadow root on the click's way up (the trigger's own, the table's).
     for (const target of path) if (isShadowRoot(target)) observe(target);
-    // A menu already in place (kept in the DOM and shown again), at any depth below the trigger's host.
-    for (const target of path) {
-      if (isElement(target) && target.shadowRoot) visit(target);
-    }
-    for (const root of Array.from(observedRoots)) visitScope(root as ParentNode);
+    // A menu already in place (kept in the DOM and shown again), at any depth: each root is walked
+    // once per arming (the pointerdown and the click of one press arm twice).
+    for (const root of Array.from(observedRoots)) if (!before.has(root)) visitScope(root as ParentNode);
     scheduleDisarm();
   }
 
@@ -194,7 +193,7 @@ export function startOverlay(options: OverlayOptions): Overlay {
     const current = trigger;
     if (!current) return;
     const menus = [...current.seen].filter((menu) => menu.isConnected);
-    const missed = !current.placed && current.seen.size > 0 && (!current.awaitingPanel || current.exportChosen);
+    const missed = !current.placed && menus.length > 0 && (!current.awaitingPanel || current.exportChosen);
     report = buildPageReport({ url: view.location.href, missed, trigger: current.target, row: current.row, menus });
   }
 
@@ -230,11 +229,7 @@ export function startOverlay(options: OverlayOptions): Overlay {
 
   /** A custom element that has no shadow root yet: looked at again for a few frames. */
   function noteHost(element: Element): void {
-    if (element.shadowRoot) {
-      observe(element.shadowRoot);
-      return;
-    }
-    if (!element.localName.includes('-') || pendingHosts.has(element)) return;
+    if (element.shadowRoot || !element.localName.includes('-') || pendingHosts.has(element)) return;
     pendingHosts.set(element, PENDING_FRAMES);
     pendingFrame ||= view.requestAnimationFrame(checkPendingHosts);
   }
@@ -265,17 +260,21 @@ export function startOverlay(options: OverlayOptions): Overlay {
         else if (target.firstElementChild) for (const menu of lightMenusIn(target)) consider(menu);
         continue;
       }
-      if (record.removedNodes.length > 0) removed = true;
+      // A re-render inside a decorated menu may have dropped our item.
+      if (record.removedNodes.length > 0 && !removed && isInsideKnownMenu(record.target as Element)) removed = true;
       const nodes = record.addedNodes;
       for (let index = 0; index < nodes.length; index++) {
         const node = nodes[index]!;
-        if (!isElement(node) || node.hasAttribute(OWN_ATTRIBUTE)) continue;
+        if (node.nodeType !== 1) continue;
+        const element = node as Element;
         // Hot path: a leaf (a chart's bar, a text span) brings no menu and no shadow root.
-        if (!node.firstElementChild && !node.shadowRoot && !node.localName.includes('-')) {
-          if (node.matches(MENU_SELECTOR)) consider(node);
+        if (element.firstElementChild === null && element.shadowRoot === null) {
+          const tag = element.localName;
+          if (tag.includes('-')) noteHost(element);
+          else if ((tag === 'ul' || tag === 'ol' || element.hasAttribute('role')) && element.matches(MENU_SELECTOR)) consider(element);
           continue;
         }
-        visit(node);
+        if (!element.hasAttribute(OWN_ATTRIBUTE)) visit(element);
       }
     }
     if (removed) restoreLostItems();
@@ -309,7 +308,7 @@ export function startOverlay(options: OverlayOptions): Overlay {
 
   function consider(menu: Element): void {
     if (!trigger || menu.hasAttribute(OWN_ATTRIBUTE)) return;
-    if (menuItems(menu).length > 0 && isShown(menu)) trigger.seen.add(menu);
+    if (!trigger.seen.has(menu) && menu.firstElementChild && menuItems(menu).length > 0 && isShown(menu)) trigger.seen.add(menu);
     if (panels.has(menu)) {
       if (!ownItem(menu, 'clevertap')) addToPanel(menu);
       return;
