@@ -52,7 +52,7 @@ export interface IntegrationsOptions {
 }
 
 export interface Integrations {
-  /** `idle` off destinations pages, `searching` while the list is awaited, `placed` once the entry is in. */
+  /** `idle` when no list is in view, `searching` while an observer awaits it, `placed` once the entry is in. */
   readonly phase: 'idle' | 'searching' | 'placed';
   /** How many times an entry was inserted (for tests: once per page render). */
   readonly inserted: number;

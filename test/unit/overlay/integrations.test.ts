@@ -5,6 +5,7 @@ import {
   findDestinationsList,
   insertEntry,
   isDestinationsList,
+  isPartnerRowList,
   listItems,
   startIntegrations,
   type EntryContext,
@@ -193,6 +194,23 @@ describe('recognising the list', () => {
     expect(isDestinationsList(html('<ul aria-label="Destinations"></ul>'))).toBe(false);
     expect(isDestinationsList(html('<ul><li>Braze</li><li>Power users</li></ul>'))).toBe(false);
     expect(isDestinationsList(html('<div role="table" aria-label="Cohorts"><div role="row"><div role="cell">Braze</div></div></div>'))).toBe(false);
+  });
+
+  it('accepts the 2024 page’s plain div rows, never a table of synced cohorts named after partners', () => {
+    const rows = html(
+      '<div><div class="r"><span>Braze</span><div>Export Mixpanel Cohorts to Braze.</div><button>Connect</button></div>' +
+        '<div class="r"><span>CleverTap</span><span>BETA</span><button>View Settings</button></div></div>',
+    );
+    expect(isPartnerRowList(rows)).toBe(true);
+    const synced = html(
+      '<table><tr><th>Name</th><th>Syncing Type</th></tr><tr><td>Braze External ID Test #2</td><td>Recurring</td></tr><tr><td>Segment lookalikes</td><td>One-time</td></tr></table>',
+    );
+    expect(isDestinationsList(synced)).toBe(false);
+    expect(isPartnerRowList(synced.querySelector('tbody') ?? synced)).toBe(false);
+    const cohorts = html(
+      '<div class="mp-table"><div class="mp-table-row"><a>Braze External ID Test #2</a><button>…</button></div><div class="mp-table-row"><a>Segment lookalikes</a><button>…</button></div></div>',
+    );
+    expect(isPartnerRowList(cohorts)).toBe(false);
   });
 
   it('adds a row to a table, and replaces an older instance’s entry instead of adding a second', () => {
