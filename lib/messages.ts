@@ -145,3 +145,14 @@ export interface Replies {
   'settings.save': Settings;
   'options.open': null;
 }
+
+/**
+ * Messages an extension page sends to the Mixpanel tab's content script (`tabs.sendMessage`):
+ * `overlay.report` asks for the last cohort "…" click's page report (structure only, no data).
+ */
+export const TabMessageSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('overlay.report') })]);
+export type TabMessage = z.infer<typeof TabMessageSchema>;
+
+export interface TabReplies {
+  'overlay.report': { report: { at: number; page: string; missed: boolean; text: string } | null };
+}
