@@ -16,7 +16,7 @@ import { DEFAULT_SETTINGS, syncIdFor, type AppState } from '../../lib/storage/sc
 import { expect, sendFromExtensionPage, test as base } from './fixtures';
 
 const US = FIXTURE.usProject.id;
-const INTEGRATIONS = `https://mixpanel.com/project/${US}/view/1/data-management/integrations`;
+const INTEGRATIONS = `https://mixpanel.com/project/${US}/view/1/app/integrations`;
 const LEXICON = `https://mixpanel.com/project/${US}/view/1/app/lexicon#cohorts`;
 const ENTRY = 'CleverTap, from the Cohort Sync extension';
 const OUR_HOSTS = ['cohort-sync-clevertap', 'cohort-sync-connect', 'cohort-sync-dialog'];
@@ -94,7 +94,7 @@ async function connectMixpanel(extension: Page): Promise<void> {
   expect(saved).toMatchObject({ ok: true });
 }
 
-const entryOf = (page: Page) => page.getByRole('listitem', { name: ENTRY });
+const entryOf = (page: Page) => page.locator(`[data-cohort-sync="integration"][aria-label="${ENTRY}"]`);
 const connectedTag = (entry: Locator) => entry.getByText(/^✓\s*Connected$/);
 const connectFrames = (page: Page) => page.frames().map((frame) => frame.url()).filter((url) => url.endsWith('/connect-frame.html'));
 
@@ -134,6 +134,7 @@ async function appState(extension: Page): Promise<AppState> {
  * mouse and click events, `click()`, and Enter and Space. It reports what it could reach.
  */
 async function pageScriptPresses(button: Locator, label: string): Promise<{ reachable: number; underPointer: string | null }> {
+  await button.scrollIntoViewIfNeeded();
   const box = await button.boundingBox();
   if (!box) throw new Error(`“${label}” is not on screen`);
   const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -355,7 +356,7 @@ test('the export dialog over a cohort menu: closed to the page, deaf to its synt
   const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Trial ending this week', exact: true }) });
   await row.first().getByRole('button', { name: 'More actions' }).click();
   await page.getByRole('menu', { name: 'Cohort actions' }).getByRole('menuitem', { name: 'Export to…' }).hover();
-  await page.getByRole('menuitem', { name: 'CleverTap', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'CleverTap (Cohort Sync)', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Export to CleverTap' });
   await expect(dialog).toBeVisible();
 
