@@ -1,0 +1,223 @@
+/**
+ * The in-page journey in Firefox ESR, against the same emulators and demo world as the Chromium
+ * journey (test/e2e/journey.spec.ts): the add-on loads and its item appears in a cohort's "…"
+ * menu; the export dialog sends the user to the settings page, where both accounts are connected;
+ * a one-time and a dynamic export start from the cohort menu; each CleverTap segment ends up
+ * exactly the cohort's valid ids; the dialog and the settings page show Connected and each sync's
+ * status; the dynamic sync's own alarm brings joiners in and takes leavers out.
+ *
+ * The steps share one browser and run in order: each needs the one before it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { syncIdFor, type AppState, type RunSummary, type Sync } from '../../lib/storage/schema';
+import { createDemoWorld, DEMO_COHORTS, DEMO_PROJECT, type DemoWorld } from '../emulators/demo';
+import { extensionTabOpenedBy, launchFirefox, sendFromExtensionPage, type FirefoxWithExtension } from './browser';
+import { countByRole, fill, getByRole, selectByLabel, textOf, waitForText } from './dom';
+
+const NOTIFICATION_EMAIL = 'firefox@example.com';
+const SEGMENT_PREFIX = 'Mixpanel: ';
+const count = (value: number) => value.toLocaleString('en-US');
+
+let world: DemoWorld;
+let firefox: FirefoxWithExtension;
+let mixpanel: Page;
+let options: Page;
+
+beforeAll(async () => {
+  world = createDemoWorld();
+  firefox = await launchFirefox(world.emulators);
+  mixpanel = await firefox.browser.newPage();
+  await mixpanel.setViewport({ width: 1100, height: 800 });
+  await mixpanel.goto(world.cohortsPageUrl);
+});
+
+afterAll(async () => {
+  await firefox?.close();
+});
+
+/** Opens "…" → Export to… → CleverTap on the cohort's row; returns the menu item before clicking it. */
+async function openCohortMenu(cohortName: string): Promise<ElementHandle> {
+  const header = await getByRole(mixpanel, { role: 'rowheader', name: cohortName });
+  const row = (await header.evaluateHandle((cell) => cell.closest('[role="row"]'))) as ElementHandle;
+  await (await getByRole(mixpanel, { role: 'button', name: 'More actions', within: row })).click();
+  const menu = await getByRole(mixpanel, { role: 'menu', name: 'Cohort actions' });
+  await (await getByRole(mixpanel, { role: 'menuitem', name: 'Export to…', within: menu })).hover();
+  return getByRole(mixpanel, { role: 'menuitem', name: 'CleverTap' });
+}
+
+async function openExportDialog(cohortName: string): Promise<ElementHandle> {
+  await (await openCohortMenu(cohortName)).click();
+  const dialog = await getByRole(mixpanel, { role: 'dialog', name: 'Export to CleverTap' });
+  await waitForText(dialog, new RegExp(`Cohort: ${cohortName}`));
+  return dialog;
+}
+
+async function closeDialog(dialog: ElementHandle): Promise<void> {
+  await dialog.press('Escape');
+  await expect.poll(() => countByRole(mixpanel, { role: 'dialog', name: 'Export to CleverTap' })).toBe(0);
+}
+
+async function state(): Promise<AppState> {
+  return sendFromExtensionPage<AppState>(options, { type: 'state.get' });
+}
+
+async function sync(cohortId: number): Promise<Sync> {
+  const found = (await state()).syncs.find((candidate) => candidate.id === syncIdFor(DEMO_PROJECT.id, cohortId));
+  if (!found) throw new Error(`No sync of cohort ${cohortId}`);
+  return found;
+}
+
+/** Waits for a finished run of the cohort's sync that `match` accepts. */
+async function finishedRun(cohortId: number, match: (run: RunSummary) => boolean, timeout = 120_000): Promise<RunSummary> {
+  const syncId = syncIdFor(DEMO_PROJECT.id, cohortId);
+  let found: RunSummary | undefined;
+  await expect
+    .poll(
+      async () => {
+        const runs = await sendFromExtensionPage<RunSummary[]>(options, { type: 'history.get', syncId });
+        found = runs.filter(match).sort((a, b) => b.startedAt - a.startedAt)[0];
+        return Boolean(found) && (await sync(cohortId)).status.state !== 'running';
+      },
+      { timeout, interval: 250 },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The segment holds exactly the cohort's valid ids, each once; returns its members. */
+function expectSegmentExact(cohortId: number, cohortName: string): string[] {
+  const name = `${SEGMENT_PREFIX}${cohortName}`;
+  const segment = world.apis.clevertap.segment(name);
+  expect(segment, `CleverTap segment “${name}”`).toBeDefined();
+  const expected = world.expected(cohortId);
+  const members = segment!.members;
+  expect(new Set(members).size, `“${name}” holds each id once`).toBe(members.length);
+  expect([...members].sort(), `“${name}” equals the cohort’s valid ids`).toEqual([...expected].sort());
+  return members;
+}
+
+/** The sync's row in the settings page's Syncs section, once its text matches `pattern`. */
+async function optionsSyncRow(cohortName: string, pattern: RegExp): Promise<string> {
+  await options.bringToFront();
+  const syncs = await getByRole(options, { role: 'region', name: 'Syncs' });
+  const row = await getByRole(options, { role: 'listitem', name: cohortName, within: syncs });
+  return waitForText(row, pattern, 30_000);
+}
+
+describe('Cohort Sync in Firefox ESR', () => {
+  test('the add-on loads: Export to > CleverTap is in the cohort menu', async () => {
+    const item = await openCohortMenu(DEMO_COHORTS.vip.name);
+    expect(await textOf(item)).toBe('CleverTap');
+    await mixpanel.keyboard.press('Escape');
+    await expect.poll(() => countByRole(mixpanel, { role: 'menu', name: 'Cohort actions' })).toBe(0);
+  });
+
+  test('the export dialog opens the settings page, where both accounts connect and show Connected', async () => {
+    const { clevertap, mixpanel: mp } = world.credentials;
+    const dialog = await openExportDialog(DEMO_COHORTS.vip.name);
+    await waitForText(dialog, /Mixpanel and CleverTap are not connected/);
+    const openSettings = await getByRole(mixpanel, { role: 'button', name: 'Open Cohort Sync settings', within: dialog });
+    options = await extensionTabOpenedBy(firefox.browser, '/options.html', () => openSettings.click());
+    await options.setViewport({ width: 1180, height: 900 });
+
+    const ct = await getByRole(options, { role: 'region', name: /^CleverTap/ });
+    await fill(await getByRole(options, { role: 'textbox', name: /^Project ID/, within: ct }), clevertap.accountId);
+    await fill(await getByRole(options, { role: 'textbox', name: /^Passcode/, within: ct }), clevertap.passcode);
+    await selectByLabel(await getByRole(options, { role: 'combobox', name: /^Region/, within: ct }), 'Europe');
+    await (await getByRole(options, { role: 'button', name: 'Connect', within: ct })).click();
+    await waitForText(ct, /Connected/);
+
+    const mpRegion = await getByRole(options, { role: 'region', name: /^Mixpanel/ });
+    await fill(await getByRole(options, { role: 'textbox', name: /^Service account username/, within: mpRegion }), mp.username);
+    await fill(await getByRole(options, { role: 'textbox', name: /^Service account secret/, within: mpRegion }), mp.secret);
+    await fill(await getByRole(options, { role: 'textbox', name: /^Project ID/, within: mpRegion }), String(mp.projectId));
+    await selectByLabel(await getByRole(options, { role: 'combobox', name: /^Data residency/, within: mpRegion }), 'US');
+    await (await getByRole(options, { role: 'button', name: 'Connect', within: mpRegion })).click();
+    await waitForText(mpRegion, new RegExp(`Connected.*${DEMO_PROJECT.name}`));
+
+    const settings = await getByRole(options, { role: 'region', name: 'Sync settings' });
+    await fill(await getByRole(options, { role: 'textbox', name: /^Notification email/, within: settings }), NOTIFICATION_EMAIL);
+    await (await getByRole(options, { role: 'button', name: 'Save settings', within: settings })).click();
+    await waitForText(settings, /Settings saved/);
+
+    const connected = await state();
+    expect(connected.connections.clevertap).toMatchObject({ accountId: clevertap.accountId, region: clevertap.region });
+    expect(connected.connections.mixpanel).toMatchObject({ projectId: mp.projectId, region: 'us' });
+    expect(connected.settings.notificationEmail).toBe(NOTIFICATION_EMAIL);
+
+    // Back on Mixpanel, the open dialog sees the connections without a reload.
+    await mixpanel.bringToFront();
+    await closeDialog(dialog);
+  });
+
+  test('a one-time export from the cohort menu makes the segment exactly the cohort', async () => {
+    const cohort = DEMO_COHORTS.power;
+    const dialog = await openExportDialog(cohort.name);
+    await waitForText(dialog, new RegExp(`${count(cohort.members)} users are in this cohort`));
+    await (await getByRole(mixpanel, { role: 'radio', name: /^One-time sync/, within: dialog })).click();
+    await (await getByRole(mixpanel, { role: 'button', name: 'Start Sync', within: dialog })).click();
+    await waitForText(dialog, /One-time sync started\./);
+    // The dialog follows the sync to its end.
+    await waitForText(dialog, /One-time sync\s*:\s*Synced/, 120_000);
+
+    const run = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'start');
+    expect(run.outcome).toBe('synced');
+    expectSegmentExact(cohort.id, cohort.name);
+    const expected = world.expected(cohort.id).size;
+    expect(run.counts.exported).toBe(expected);
+    expect(run.counts.added).toBe(expected);
+    expect(run.counts.read).toBe(run.counts.exported + run.counts.skipped.missingId + run.counts.skipped.invalidId + run.counts.skipped.duplicateId);
+
+    const row = await optionsSyncRow(cohort.name, /Synced/);
+    expect(row).toMatch(/One-time/);
+    expect(row).toMatch(new RegExp(`Exported\\s*${count(expected)}`));
+    await mixpanel.bringToFront();
+    await closeDialog(dialog);
+  });
+
+  test('a dynamic export follows the cohort when its own alarm fires', async () => {
+    const cohort = DEMO_COHORTS.vip;
+    const alarmName = `sync:${syncIdFor(DEMO_PROJECT.id, cohort.id)}`;
+    const dialog = await openExportDialog(cohort.name);
+    await (await getByRole(mixpanel, { role: 'radio', name: /^Dynamic sync/, within: dialog })).click();
+    await (await getByRole(mixpanel, { role: 'button', name: 'Start Sync', within: dialog })).click();
+    await waitForText(dialog, /Dynamic sync .* started\./);
+    await waitForText(dialog, /Dynamic sync \(every 15 minutes\)\s*:\s*(Synced|Scheduled)/, 120_000);
+    const first = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'start');
+    expect(first.outcome).toBe('synced');
+    expectSegmentExact(cohort.id, cohort.name);
+    await closeDialog(dialog);
+
+    // Firefox keeps alarms in memory only; the product re-creates them whenever its background starts.
+    const alarm = await options.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as { browser: { alarms: { get(name: string): Promise<unknown> } } };
+      return browser.alarms.get(name);
+    }, alarmName);
+    expect(alarm, `alarm ${alarmName}`).toMatchObject({ name: alarmName, periodInMinutes: 15 });
+
+    const change = world.churn(cohort.id, { join: 3, leave: 2 });
+    const since = Date.now();
+    // The sync's own alarm, due now and still every 15 minutes, fires into the background.
+    await options.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as {
+        browser: { alarms: { create(name: string, info: { when: number; periodInMinutes: number }): void } };
+      };
+      browser.alarms.create(name, { when: Date.now() + 200, periodInMinutes: 15 });
+    }, alarmName);
+    const run = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'schedule' && candidate.startedAt >= since);
+    expect(run.outcome).toBe('synced');
+
+    const members = new Set(expectSegmentExact(cohort.id, cohort.name));
+    const joined = [...change.joined.values()].filter((id): id is string => id !== undefined);
+    const left = [...change.left.values()].filter((id): id is string => id !== undefined);
+    for (const id of joined) expect(members.has(id), `joiner ${id} is in the segment`).toBe(true);
+    for (const id of left) expect(members.has(id), `leaver ${id} is out of the segment`).toBe(false);
+    expect(run.counts.added).toBe(joined.length);
+    expect(run.counts.removed).toBe(left.length);
+
+    const row = await optionsSyncRow(cohort.name, /Synced/);
+    expect(row).toMatch(/Dynamic/);
+    expect(row).toMatch(new RegExp(`Added\\s*${joined.length}`));
+  });
+});
