@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { CleverTapConnectForm } from '../../components/connections/CleverTapConnectForm';
+import { HostAccessNotice } from '../../components/connections/HostAccessNotice';
 import { MixpanelConnectForm } from '../../components/connections/MixpanelConnectForm';
 import { HistoryTable } from '../../components/syncs/HistoryTable';
 import { SyncList } from '../../components/syncs/SyncList';
@@ -71,6 +72,7 @@ export function OptionsApp() {
         </nav>
       </header>
       <main className="cs-options__main">
+        <HostAccessNotice />
         {loadError ? (
           <Notice tone="warning" title="The extension’s background did not answer.">
             {loadError}

@@ -58,6 +58,9 @@ export async function launchFirefox(emulators: readonly Emulator[]): Promise<Fir
         'network.proxy.allow_hijacking_localhost': true,
         'network.http.http3.enable': false,
         'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: EXTENSION_UUID }),
+        // Stands in for the user's "Allow" in Firefox's permission prompt, which BiDi cannot reach:
+        // the product's own permissions.request (from a click) still runs and grants.
+        'extensions.webextOptionalPermissionPrompts': false,
       },
     });
     const installed = await browser.installExtension(FIREFOX_EXTENSION_PATH);

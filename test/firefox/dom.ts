@@ -146,14 +146,16 @@ export async function countByRole(root: Root, query: RoleQuery): Promise<number>
 /** The element's text, whitespace collapsed, including what its shadow root renders. */
 export async function textOf(element: ElementHandle): Promise<string> {
   return element.evaluate((node) => {
-    const parts: string[] = [];
-    const walk = (current: Node) => {
-      if (current.nodeType === Node.TEXT_NODE) parts.push(current.textContent ?? '');
-      if (current instanceof Element && current.shadowRoot) walk(current.shadowRoot);
-      for (const child of Array.from(current.childNodes)) walk(child);
+    // Inline elements join their neighbours' text; any other box is set apart by a space.
+    const walk = (current: Node): string => {
+      if (current.nodeType === Node.TEXT_NODE) return current.textContent ?? '';
+      if (current instanceof HTMLStyleElement || current instanceof HTMLScriptElement) return '';
+      const children = current instanceof Element && current.shadowRoot ? current.shadowRoot : current;
+      const inner = Array.from(children.childNodes).map(walk).join('');
+      if (!(current instanceof Element)) return inner;
+      return getComputedStyle(current).display.startsWith('inline') ? inner : ` ${inner} `;
     };
-    walk(node);
-    return parts.join(' ').replace(/\s+/g, ' ').trim();
+    return walk(node).replace(/\s+/g, ' ').trim();
   });
 }
 

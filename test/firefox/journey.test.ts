@@ -159,7 +159,7 @@ describe('Cohort Sync in Firefox ESR', () => {
     await (await getByRole(mixpanel, { role: 'button', name: 'Start Sync', within: dialog })).click();
     await waitForText(dialog, /One-time sync started\./);
     // The dialog follows the sync to its end.
-    await waitForText(dialog, /One-time sync\s*:\s*Synced/, 120_000);
+    await waitForText(dialog, /One-time sync: Synced/, 120_000);
 
     const run = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'start');
     expect(run.outcome).toBe('synced');
@@ -183,7 +183,7 @@ describe('Cohort Sync in Firefox ESR', () => {
     await (await getByRole(mixpanel, { role: 'radio', name: /^Dynamic sync/, within: dialog })).click();
     await (await getByRole(mixpanel, { role: 'button', name: 'Start Sync', within: dialog })).click();
     await waitForText(dialog, /Dynamic sync .* started\./);
-    await waitForText(dialog, /Dynamic sync \(every 15 minutes\)\s*:\s*(Synced|Scheduled)/, 120_000);
+    await waitForText(dialog, /Dynamic sync \(every 15 minutes\): (Synced|Scheduled)/, 120_000);
     const first = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'start');
     expect(first.outcome).toBe('synced');
     expectSegmentExact(cohort.id, cohort.name);
@@ -219,5 +219,45 @@ describe('Cohort Sync in Firefox ESR', () => {
     const row = await optionsSyncRow(cohort.name, /Synced/);
     expect(row).toMatch(/Dynamic/);
     expect(row).toMatch(new RegExp(`Added\\s*${joined.length}`));
+  });
+
+  test('host access withdrawn: the sync pauses saying so; Allow access on the settings page and Resume bring it back', async () => {
+    const cohort = DEMO_COHORTS.vip;
+    const alarmName = `sync:${syncIdFor(DEMO_PROJECT.id, cohort.id)}`;
+    // What about:addons → Permissions does when the user turns a site off.
+    const removed = await options.evaluate(async () => {
+      const { browser } = globalThis as unknown as {
+        browser: { permissions: { remove(permissions: { origins: string[] }): Promise<boolean> } };
+      };
+      return browser.permissions.remove({ origins: ['https://api.clevertap.com/*'] });
+    });
+    expect(removed).toBe(true);
+    await options.bringToFront();
+    const allow = await getByRole(options, { role: 'button', name: 'Allow access' });
+    const notice = (await allow.evaluateHandle((button) => button.closest('.cs-notice'))) as ElementHandle;
+    await waitForText(notice, /does not let Cohort Sync reach api\.clevertap\.com\./);
+
+    const change = world.churn(cohort.id, { join: 2, leave: 1 });
+    await options.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as {
+        browser: { alarms: { create(name: string, info: { when: number; periodInMinutes: number }): void } };
+      };
+      browser.alarms.create(name, { when: Date.now() + 200, periodInMinutes: 15 });
+    }, alarmName);
+    await expect
+      .poll(async () => (await sync(cohort.id)).status, { timeout: 60_000, interval: 250 })
+      .toMatchObject({ state: 'paused', reason: expect.stringContaining('does not let Cohort Sync reach api.clevertap.com') });
+    await optionsSyncRow(cohort.name, /Paused: The browser does not let Cohort Sync reach api\.clevertap\.com/);
+
+    await allow.click();
+    await expect.poll(() => countByRole(options, { role: 'button', name: 'Allow access' }), { timeout: 15_000 }).toBe(0);
+    const syncs = await getByRole(options, { role: 'region', name: 'Syncs' });
+    const row = await getByRole(options, { role: 'listitem', name: cohort.name, within: syncs });
+    await (await getByRole(options, { role: 'button', name: 'Resume', within: row })).click();
+    await waitForText(row, /Synced/, 120_000);
+
+    const members = new Set(expectSegmentExact(cohort.id, cohort.name));
+    for (const id of change.joined.values()) if (id) expect(members.has(id), `joiner ${id} is in the segment`).toBe(true);
+    for (const id of change.left.values()) if (id) expect(members.has(id), `leaver ${id} is out of the segment`).toBe(false);
   });
 });
