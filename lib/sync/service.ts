@@ -89,8 +89,8 @@ export class SyncService {
 
   async resume(syncId: string): Promise<Sync> {
     const sync = await this.syncOrThrow(syncId);
-    await setStatus(syncId, { state: 'scheduled' });
-    await this.schedule(sync);
+    // Scheduled from the resumed state: the paused one would clear the dynamic sync's alarm.
+    await this.schedule((await setStatus(syncId, { state: 'scheduled' })) ?? sync);
     // A paused run carries on from its checkpoint; a dynamic sync runs now to catch up.
     if ((await getActiveRun(syncId)) || sync.type === 'dynamic') await this.trigger(syncId, 'manual');
     return this.syncOrThrow(syncId);

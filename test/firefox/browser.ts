@@ -27,7 +27,15 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-export async function launchFirefox(emulators: readonly Emulator[]): Promise<FirefoxWithExtension> {
+export interface LaunchOptions {
+  /**
+   * Firefox suspends an idle event page after `extensions.background.idle.timeout` (30 s by
+   * default); a shorter one makes suspensions happen within a test.
+   */
+  eventPageIdleMs?: number;
+}
+
+export async function launchFirefox(emulators: readonly Emulator[], options: LaunchOptions = {}): Promise<FirefoxWithExtension> {
   if (!existsSync(join(FIREFOX_EXTENSION_PATH, 'manifest.json'))) {
     throw new Error(`No Firefox build at ${FIREFOX_EXTENSION_PATH}: run "npm run build:firefox" first.`);
   }
@@ -61,6 +69,7 @@ export async function launchFirefox(emulators: readonly Emulator[]): Promise<Fir
         // Stands in for the user's "Allow" in Firefox's permission prompt, which BiDi cannot reach:
         // the product's own permissions.request (from a click) still runs and grants.
         'extensions.webextOptionalPermissionPrompts': false,
+        ...(options.eventPageIdleMs ? { 'extensions.background.idle.timeout': options.eventPageIdleMs } : {}),
       },
     });
     const installed = await browser.installExtension(FIREFOX_EXTENSION_PATH);

@@ -18,6 +18,8 @@ import { countByRole, fill, getByRole, selectByLabel, textOf, waitForText } from
 const NOTIFICATION_EMAIL = 'firefox@example.com';
 const SEGMENT_PREFIX = 'Mixpanel: ';
 const count = (value: number) => value.toLocaleString('en-US');
+/** Firefox suspends the idle event page after this long (30 s by default), so suspensions happen during the suite. */
+const EVENT_PAGE_IDLE_MS = 4_000;
 
 let world: DemoWorld;
 let firefox: FirefoxWithExtension;
@@ -26,7 +28,7 @@ let options: Page;
 
 beforeAll(async () => {
   world = createDemoWorld();
-  firefox = await launchFirefox(world.emulators);
+  firefox = await launchFirefox(world.emulators, { eventPageIdleMs: EVENT_PAGE_IDLE_MS });
   mixpanel = await firefox.browser.newPage();
   await mixpanel.setViewport({ width: 1100, height: 800 });
   await mixpanel.goto(world.cohortsPageUrl);
@@ -259,5 +261,34 @@ describe('Cohort Sync in Firefox ESR', () => {
     const members = new Set(expectSegmentExact(cohort.id, cohort.name));
     for (const id of change.joined.values()) if (id) expect(members.has(id), `joiner ${id} is in the segment`).toBe(true);
     for (const id of change.left.values()) if (id) expect(members.has(id), `leaver ${id} is out of the segment`).toBe(false);
+  });
+
+  test('the event page, suspended by Firefox when idle, comes back for the sync’s alarm and the run lands', async () => {
+    const cohort = DEMO_COHORTS.vip;
+    const alarmName = `sync:${syncIdFor(DEMO_PROJECT.id, cohort.id)}`;
+    const ping = async () => (await sendFromExtensionPage<{ startedAt: number }>(options, { type: 'ping' })).startedAt;
+    const firstStart = await ping();
+    // Asking less often than the idle timeout: each answer comes from a new event page once Firefox suspended the last.
+    await expect.poll(ping, { timeout: 60_000, interval: EVENT_PAGE_IDLE_MS + 1_500 }).not.toBe(firstStart);
+
+    // Alarms belong to Firefox, not to the event page: the sync's is still set, every 15 minutes.
+    const alarm = await options.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as { browser: { alarms: { get(name: string): Promise<unknown> } } };
+      return browser.alarms.get(name);
+    }, alarmName);
+    expect(alarm, `alarm ${alarmName}`).toMatchObject({ name: alarmName, periodInMinutes: 15 });
+
+    const change = world.churn(cohort.id, { join: 2, leave: 2 });
+    const since = Date.now();
+    await options.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as {
+        browser: { alarms: { create(name: string, info: { when: number; periodInMinutes: number }): void } };
+      };
+      browser.alarms.create(name, { when: Date.now() + 200, periodInMinutes: 15 });
+    }, alarmName);
+    const run = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'schedule' && candidate.startedAt >= since);
+    expect(run.outcome).toBe('synced');
+    expect(run.counts.added).toBe([...change.joined.values()].filter(Boolean).length);
+    expectSegmentExact(cohort.id, cohort.name);
   });
 });

@@ -44,6 +44,27 @@ describe('host access the browser withholds (Firefox lets users withdraw it)', (
     expect(segmentMembers('Mixpanel: Withheld')).toEqual(sorted(seeded.expected.values()));
   });
 
+  it('a dynamic sync paused for access has its 15-minute alarm again after Resume', async () => {
+    engine = await startEngine();
+    const { mixpanel, service, settle, sync, env } = engine;
+    await engine.connect();
+    await engine.settings({ notificationEmail: 'admin@example.com' });
+    seedCohort(mixpanel.state, { projectId: PROJECT_ID, cohortId: 802, name: 'Every 15', members: 50 });
+    await service.start(802, 'Every 15', 'dynamic');
+    await settle();
+    const syncId = syncIdFor(PROJECT_ID, 802);
+    env.missingHostAccess = async () => WITHHELD;
+    await service.onAlarm(`sync:${syncId}`);
+    await settle();
+    expect((await sync(syncId)).status.state).toBe('paused');
+
+    env.missingHostAccess = async () => [];
+    await service.resume(syncId);
+    await settle();
+    expect((await sync(syncId)).status).toEqual({ state: 'synced' });
+    expect(await fakeBrowser.alarms.get(`sync:${syncId}`)).toMatchObject({ periodInMinutes: 15 });
+  });
+
   it('refuses to connect without access, with the same reason instead of "could not reach"', async () => {
     engine = await startEngine();
     engine.env.missingHostAccess = async () => WITHHELD;
