@@ -63,7 +63,6 @@ export async function launchFirefox(emulators: readonly Emulator[], options: Lau
         'network.proxy.http': '127.0.0.1',
         'network.proxy.http_port': proxy.port,
         'network.proxy.no_proxies_on': '',
-        'network.proxy.allow_hijacking_localhost': true,
         'network.http.http3.enable': false,
         'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: EXTENSION_UUID }),
         // Stands in for the user's "Allow" in Firefox's permission prompt, which BiDi cannot reach:
