@@ -11,13 +11,10 @@ import { hostMatches } from '../emulators/hub';
 
 export interface TunnelProxy {
   port: number;
-  /** Hosts Firefox asked for that no emulator serves, in order (for failure messages). */
-  refused: string[];
   close(): Promise<void>;
 }
 
 export async function startTunnelProxy(hubHttpsPort: number, hosts: readonly string[]): Promise<TunnelProxy> {
-  const refused: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((_request, response) => {
     response.writeHead(405, { 'content-type': 'text/plain' }).end('Only CONNECT to emulated HTTPS hosts');
@@ -30,7 +27,6 @@ export async function startTunnelProxy(hubHttpsPort: number, hosts: readonly str
   server.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
     const [host = '', port = ''] = (request.url ?? '').split(':');
     if (port !== '443' || !hosts.some((pattern) => hostMatches(pattern, host))) {
-      refused.push(host);
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -50,7 +46,6 @@ export async function startTunnelProxy(hubHttpsPort: number, hosts: readonly str
   });
   return {
     port: (server.address() as AddressInfo).port,
-    refused,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
