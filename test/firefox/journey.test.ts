@@ -17,6 +17,7 @@ import { countByRole, fill, getByRole, selectByLabel, textOf, waitForText } from
 
 const NOTIFICATION_EMAIL = 'firefox@example.com';
 const SEGMENT_PREFIX = 'Mixpanel: ';
+const ROTATED_PASSCODE = 'emulator-passcode-0002';
 const count = (value: number) => value.toLocaleString('en-US');
 /** Firefox suspends the idle event page after this long (30 s by default), so suspensions happen during the suite. */
 const EVENT_PAGE_IDLE_MS = 4_000;
@@ -289,6 +290,54 @@ describe('Cohort Sync in Firefox ESR', () => {
     const run = await finishedRun(cohort.id, (candidate) => candidate.trigger === 'schedule' && candidate.startedAt >= since);
     expect(run.outcome).toBe('synced');
     expect(run.counts.added).toBe([...change.joined.values()].filter(Boolean).length);
+    expectSegmentExact(cohort.id, cohort.name);
+  });
+
+  test('a passcode CleverTap stops accepting pauses the sync with the reason and a notification; reconnect and Resume', async () => {
+    const cohort = DEMO_COHORTS.vip;
+    const alarmName = `sync:${syncIdFor(DEMO_PROJECT.id, cohort.id)}`;
+    // Headless Firefox closes a notification at once, so getAll() is empty: count them as they are shown or closed.
+    await options.evaluate(() => {
+      type Event = { addListener(listener: (id: string) => void): void };
+      const scope = globalThis as unknown as {
+        browser: { notifications: { onShown: Event; onClosed: Event } };
+        seenNotifications: Set<string>;
+      };
+      scope.seenNotifications = new Set();
+      scope.browser.notifications.onShown.addListener((id) => scope.seenNotifications.add(id));
+      scope.browser.notifications.onClosed.addListener((id) => scope.seenNotifications.add(id));
+    });
+    const notifications = () =>
+      options.evaluate(() => (globalThis as unknown as { seenNotifications: Set<string> }).seenNotifications.size);
+    const before = 0;
+    world.rotatePasscode(ROTATED_PASSCODE);
+    const change = world.churn(cohort.id, { join: 2, leave: 1 });
+    await options.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as {
+        browser: { alarms: { create(name: string, info: { when: number; periodInMinutes: number }): void } };
+      };
+      browser.alarms.create(name, { when: Date.now() + 200, periodInMinutes: 15 });
+    }, alarmName);
+    await expect
+      .poll(async () => (await sync(cohort.id)).status, { timeout: 120_000, interval: 250 })
+      .toMatchObject({ state: 'paused', reason: expect.stringContaining('Passcode rejected by CleverTap (Europe)') });
+    await expect.poll(notifications, { timeout: 15_000 }).toBeGreaterThan(before);
+    await optionsSyncRow(cohort.name, /Paused: Passcode rejected by CleverTap \(Europe\)/);
+
+    const ct = await getByRole(options, { role: 'region', name: /^CleverTap/ });
+    await (await getByRole(options, { role: 'button', name: 'Change credentials', within: ct })).click();
+    await fill(await getByRole(options, { role: 'textbox', name: /^Project ID/, within: ct }), world.credentials.clevertap.accountId);
+    await fill(await getByRole(options, { role: 'textbox', name: /^Passcode/, within: ct }), ROTATED_PASSCODE);
+    await selectByLabel(await getByRole(options, { role: 'combobox', name: /^Region/, within: ct }), 'Europe');
+    await (await getByRole(options, { role: 'button', name: 'Connect', within: ct })).click();
+    await waitForText(ct, /Connected/);
+
+    const syncs = await getByRole(options, { role: 'region', name: 'Syncs' });
+    const row = await getByRole(options, { role: 'listitem', name: cohort.name, within: syncs });
+    await (await getByRole(options, { role: 'button', name: 'Resume', within: row })).click();
+    await waitForText(row, /Synced/, 120_000);
+    const run = (await sync(cohort.id)).lastRun;
+    expect(run?.counts.added).toBe([...change.joined.values()].filter(Boolean).length);
     expectSegmentExact(cohort.id, cohort.name);
   });
 });
