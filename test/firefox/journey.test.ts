@@ -4,7 +4,9 @@
  * menu; the export dialog sends the user to the settings page, where both accounts are connected;
  * a one-time and a dynamic export start from the cohort menu; each CleverTap segment ends up
  * exactly the cohort's valid ids; the dialog and the settings page show Connected and each sync's
- * status; the dynamic sync's own alarm brings joiners in and takes leavers out.
+ * status; the dynamic sync's own alarm brings joiners in and takes leavers out. Then what differs
+ * in Firefox: host access the user withdrew (the sync pauses saying so; Allow access and Resume),
+ * the event page suspended when idle (the alarm wakes a new one), and a rejected passcode.
  *
  * The steps share one browser and run in order: each needs the one before it.
  */
