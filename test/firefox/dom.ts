@@ -1,10 +1,16 @@
 /**
  * Finding elements the way a user (and a screen reader) names them: by role and accessible name,
- * across open shadow roots, since both the Mixpanel-like pages and the extension's in-page dialog
- * render inside shadow DOM. Firefox's WebDriver BiDi accessibility locator does not look inside
- * shadow roots, so the lookup runs in the page. It covers the roles and naming rules these pages
- * use (explicit `role`, the implicit roles of common elements, aria-label, aria-labelledby,
- * label[for], a wrapping label, then text), not the whole accessible-name algorithm.
+ * across shadow roots, since both the Mixpanel-like pages and the extension's in-page UI render
+ * inside shadow DOM. Firefox's WebDriver BiDi accessibility locator does not look inside shadow
+ * roots, so the lookup runs in the page. It covers the roles and naming rules these pages use
+ * (explicit `role`, the implicit roles of common elements, aria-label, aria-labelledby, label[for],
+ * a wrapping label, then text), not the whole accessible-name algorithm.
+ *
+ * The extension's UI lives in closed shadow roots, which a page script cannot reach
+ * (`host.shadowRoot` is null). WebDriver BiDi can: it serializes a host's shadow root whatever its
+ * mode. Each lookup first asks BiDi for the closed roots of the document (closedShadowRoots) and
+ * hands them to the page function as arguments, for that one call; nothing is left on the page,
+ * which still sees `shadowRoot === null`.
  */
 import type { ElementHandle, Frame, JSHandle, Page } from 'puppeteer-core';
 
@@ -30,8 +36,13 @@ function describe(query: RoleQuery): string {
   return `${query.role}${query.name === undefined ? '' : ` named ${String(query.name)}`}`;
 }
 
-/** Every element matching `query` now, in document order. Runs in the page. */
-function matchAll(scope: Element | Document, role: string, wanted: SerializedName): Element[] {
+/**
+ * Every element matching `query` now, in document order, looking inside open shadow roots and the
+ * closed ones passed in. Runs in the page.
+ */
+function matchAll(scope: Element | Document, role: string, wanted: SerializedName, closedRoots: ShadowRoot[]): Element[] {
+  const closed = new Map<Element, ShadowRoot>(closedRoots.map((root) => [root.host, root]));
+  const shadowOf = (element: Element): ShadowRoot | null => element.shadowRoot ?? closed.get(element) ?? null;
   const implicitRole = (element: Element): string | null => {
     const tag = element.localName;
     if (tag === 'button') return 'button';
@@ -62,7 +73,7 @@ function matchAll(scope: Element | Document, role: string, wanted: SerializedNam
   const deepText = (node: Node | null | undefined): string => {
     if (!node) return '';
     if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
-    const from = node instanceof Element && node.shadowRoot ? node.shadowRoot : node;
+    const from = (node instanceof Element && shadowOf(node)) || node;
     if (node instanceof HTMLStyleElement || node instanceof HTMLScriptElement) return '';
     return Array.from(from.childNodes).map(deepText).join(' ');
   };
@@ -92,11 +103,13 @@ function matchAll(scope: Element | Document, role: string, wanted: SerializedNam
     for (const child of Array.from(node.children)) {
       const childRole = child.getAttribute('role') ?? implicitRole(child);
       if (childRole === role && nameMatches(accessibleName(child))) found.push(child);
-      if (child.shadowRoot) visit(child.shadowRoot);
+      const shadow = shadowOf(child);
+      if (shadow) visit(shadow);
       visit(child);
     }
   };
-  if (scope instanceof Element && scope.shadowRoot) visit(scope.shadowRoot);
+  const scopeShadow = scope instanceof Element ? shadowOf(scope) : null;
+  if (scopeShadow) visit(scopeShadow);
   visit(scope);
   return found;
 }
@@ -111,15 +124,79 @@ function inPage<Args extends unknown[], Result>(body: string): (...args: Args) =
   return fn;
 }
 
-const FIND_ONE = inPage<[Element | Document, string, SerializedName], Element | null>(
-  `(scope, role, name) => { const matchAll = ${matchAll.toString()}; const found = matchAll(scope, role, name); return found.length === 1 ? found[0] : null; }`,
+const FIND_ONE = inPage<[Element | Document, string, SerializedName, ...ShadowRoot[]], Element | null>(
+  `(scope, role, name, ...closed) => { const matchAll = ${matchAll.toString()}; const found = matchAll(scope, role, name, closed); return found.length === 1 ? found[0] : null; }`,
 );
-const COUNT = inPage<[Element | Document, string, SerializedName], number>(
-  `(scope, role, name) => { const matchAll = ${matchAll.toString()}; return matchAll(scope, role, name).length; }`,
+const COUNT = inPage<[Element | Document, string, SerializedName, ...ShadowRoot[]], number>(
+  `(scope, role, name, ...closed) => { const matchAll = ${matchAll.toString()}; return matchAll(scope, role, name, closed).length; }`,
 );
+
+/** A node as WebDriver BiDi serializes it (script.NodeRemoteValue), as far as the walk needs. */
+interface NodeRemoteValue {
+  type: 'node';
+  sharedId?: string;
+  value?: { nodeType: number; mode?: 'open' | 'closed'; children?: NodeRemoteValue[]; shadowRoot?: NodeRemoteValue | null };
+}
+
+/** What puppeteer-core 25's BiDi frame keeps of its main realm: the raw script.callFunction and handle wrapping. */
+interface BidiMainRealm {
+  realm: {
+    callFunction(
+      functionDeclaration: string,
+      awaitPromise: boolean,
+      options: { arguments?: unknown[]; resultOwnership?: 'root' | 'none'; serializationOptions?: Record<string, unknown> },
+    ): Promise<{ type: string; result?: NodeRemoteValue }>;
+  };
+  createHandle(value: NodeRemoteValue): JSHandle<ShadowRoot>;
+}
+
+function mainRealmOf(root: Root): BidiMainRealm {
+  const frame = ('mainFrame' in root ? root.mainFrame() : root) as unknown as { mainRealm?: () => BidiMainRealm };
+  const realm = frame.mainRealm?.();
+  if (!realm?.realm?.callFunction || !realm.createHandle) {
+    throw new Error('This puppeteer-core does not expose the BiDi realm closedShadowRoots needs (written for puppeteer-core 25 over BiDi)');
+  }
+  return realm;
+}
+
+/**
+ * Every closed shadow root in the frame's document, nested ones included, as handles for page
+ * functions' arguments. One BiDi call serializes the whole DOM with every shadow tree
+ * (includeShadowTree "all"), without handles (nodes travel by sharedId).
+ */
+export async function closedShadowRoots(root: Root): Promise<JSHandle<ShadowRoot>[]> {
+  const realm = mainRealmOf(root);
+  const reply = await realm.realm.callFunction('() => document', false, {
+    arguments: [],
+    resultOwnership: 'none',
+    serializationOptions: { maxDomDepth: null, maxObjectDepth: 0, includeShadowTree: 'all' },
+  });
+  if (reply.type !== 'success' || !reply.result) throw new Error(`Could not serialize the document: ${JSON.stringify(reply).slice(0, 300)}`);
+  const found: NodeRemoteValue[] = [];
+  const walk = (node: NodeRemoteValue) => {
+    const shadow = node.value?.shadowRoot;
+    if (shadow) {
+      if (shadow.value?.mode === 'closed' && shadow.sharedId) found.push(shadow);
+      walk(shadow);
+    }
+    for (const child of node.value?.children ?? []) walk(child);
+  };
+  walk(reply.result);
+  return found.map((shadow) =>
+    realm.createHandle({ type: 'node', sharedId: shadow.sharedId, value: { nodeType: 11, mode: 'closed' } }),
+  );
+}
 
 async function scopeOf(root: Root, query: RoleQuery): Promise<JSHandle<Element | Document>> {
   return query.within ?? (await root.evaluateHandle(() => document as Element | Document));
+}
+
+async function findOne(root: Root, query: RoleQuery): Promise<ElementHandle | null> {
+  const closed = await closedShadowRoots(root);
+  const handle = await root.evaluateHandle(FIND_ONE, await scopeOf(root, query), query.role, serialize(query.name), ...closed);
+  const element = handle.asElement() as ElementHandle | null;
+  if (!element) await handle.dispose();
+  return element;
 }
 
 /**
@@ -127,36 +204,46 @@ async function scopeOf(root: Root, query: RoleQuery): Promise<JSHandle<Element |
  * is an error that names the query and says how many matched.
  */
 export async function getByRole(root: Root, query: RoleQuery, timeoutMs = 15_000): Promise<ElementHandle> {
-  const scope = await scopeOf(root, query);
-  try {
-    const handle = await root.waitForFunction(FIND_ONE, { timeout: timeoutMs, polling: 100 }, scope, query.role, serialize(query.name));
-    return handle as ElementHandle;
-  } catch (error) {
-    const count = await countByRole(root, query).catch(() => -1);
-    throw new Error(`Expected one ${describe(query)}, found ${count < 0 ? 'none (page gone)' : count} after ${timeoutMs} ms`, {
-      cause: error,
-    });
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const found = await findOne(root, query);
+      if (found) return found;
+    } catch (error) {
+      // A navigation or a re-render between the two calls; the next round sees the new DOM.
+      lastError = error;
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const count = await countByRole(root, query).catch(() => -1);
+  throw new Error(`Expected one ${describe(query)}, found ${count < 0 ? 'none (page gone)' : count} after ${timeoutMs} ms`, {
+    cause: lastError,
+  });
 }
 
 export async function countByRole(root: Root, query: RoleQuery): Promise<number> {
-  return root.evaluate(COUNT, await scopeOf(root, query), query.role, serialize(query.name));
+  const closed = await closedShadowRoots(root);
+  return root.evaluate(COUNT, await scopeOf(root, query), query.role, serialize(query.name), ...closed);
 }
 
 /** The element's text, whitespace collapsed, including what its shadow root renders. */
 export async function textOf(element: ElementHandle): Promise<string> {
-  return element.evaluate((node) => {
+  const closed = await closedShadowRoots(element.frame);
+  return element.evaluate((node, ...closedRoots) => {
+    const closedOf = new Map<Element, ShadowRoot>(closedRoots.map((root) => [root.host, root]));
     // Inline elements join their neighbours' text; any other box is set apart by a space.
     const walk = (current: Node): string => {
       if (current.nodeType === Node.TEXT_NODE) return current.textContent ?? '';
       if (current instanceof HTMLStyleElement || current instanceof HTMLScriptElement) return '';
-      const children = current instanceof Element && current.shadowRoot ? current.shadowRoot : current;
+      const children = (current instanceof Element && (current.shadowRoot ?? closedOf.get(current))) || current;
       const inner = Array.from(children.childNodes).map(walk).join('');
       if (!(current instanceof Element)) return inner;
       return getComputedStyle(current).display.startsWith('inline') ? inner : ` ${inner} `;
     };
     return walk(node).replace(/\s+/g, ' ').trim();
-  });
+  }, ...closed);
 }
 
 /** Waits until the element's text matches; otherwise fails with the text it last had. */
