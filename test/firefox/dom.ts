@@ -278,3 +278,55 @@ export async function selectByLabel(select: ElementHandle, label: string): Promi
   if (value === null) throw new Error(`No option “${label}” in the select`);
   await select.select(value);
 }
+
+/**
+ * The frame of the `<iframe>` titled `title`, wherever it is: in the document, an open shadow root
+ * or a closed one (the extension frames its Connect page inside a closed root).
+ */
+export async function frameTitled(page: Page, title: string, timeoutMs = 15_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const closed = await closedShadowRoots(page);
+    const handle = await page.evaluateHandle(
+      (wanted, ...closedRoots) => {
+        const roots: (Document | ShadowRoot)[] = [document, ...closedRoots];
+        for (let index = 0; index < roots.length; index += 1) {
+          const root = roots[index]!;
+          const frame = root.querySelector(`iframe[title="${CSS.escape(wanted)}"]`);
+          if (frame) return frame;
+          for (const element of Array.from(root.querySelectorAll('*'))) if (element.shadowRoot) roots.push(element.shadowRoot);
+        }
+        return null;
+      },
+      title,
+      ...closed,
+    );
+    const frame = await handle.asElement()?.contentFrame();
+    if (frame) return frame;
+    await handle.dispose();
+    if (Date.now() > deadline) throw new Error(`No frame titled “${title}” after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Whether `text` is anywhere in the page's markup or input values, closed shadow roots included. */
+export async function pageHolds(page: Page, text: string): Promise<boolean> {
+  const closed = await closedShadowRoots(page);
+  return page.evaluate(
+    (wanted, ...closedRoots) => {
+      const seen: string[] = [document.documentElement.outerHTML];
+      const roots: (Document | ShadowRoot)[] = [document, ...closedRoots];
+      for (let index = 0; index < roots.length; index += 1) {
+        const root = roots[index]!;
+        if (root instanceof ShadowRoot) seen.push(root.innerHTML);
+        for (const element of Array.from(root.querySelectorAll('*'))) {
+          if (element instanceof HTMLInputElement) seen.push(element.value);
+          if (element.shadowRoot) roots.push(element.shadowRoot);
+        }
+      }
+      return seen.some((value) => value.includes(wanted));
+    },
+    text,
+    ...closed,
+  );
+}

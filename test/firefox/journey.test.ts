@@ -6,7 +6,10 @@
  * exactly the cohort's valid ids; the dialog and the settings page show Connected and each sync's
  * status; the dynamic sync's own alarm brings joiners in and takes leavers out. Then what differs
  * in Firefox: host access the user withdrew (the sync pauses saying so; Allow access and Resume),
- * the event page suspended when idle (the alarm wakes a new one), and a rejected passcode.
+ * the event page suspended when idle (the alarm wakes a new one), and a rejected passcode. The
+ * in-page UI is in closed shadow roots that act only on trusted input: the page sees no shadow
+ * root, a page script's click changes nothing, the driver's real clicks and keys work; and Connect
+ * CleverTap on the Integrations page is the extension's own page framed over Mixpanel's.
  *
  * The steps share one browser and run in order: each needs the one before it.
  */
@@ -15,7 +18,7 @@ import type { ElementHandle, Page } from 'puppeteer-core';
 import { syncIdFor, type AppState, type RunSummary, type Sync } from '../../lib/storage/schema';
 import { createDemoWorld, DEMO_COHORTS, DEMO_PROJECT, type DemoWorld } from '../emulators/demo';
 import { extensionTabOpenedBy, launchFirefox, sendFromExtensionPage, type FirefoxWithExtension } from './browser';
-import { countByRole, fill, getByRole, selectByLabel, textOf, waitForText } from './dom';
+import { countByRole, fill, frameTitled, getByRole, pageHolds, selectByLabel, textOf, waitForText } from './dom';
 
 const NOTIFICATION_EMAIL = 'firefox@example.com';
 const SEGMENT_PREFIX = 'Mixpanel: ';
@@ -160,7 +163,28 @@ describe('Cohort Sync in Firefox ESR', () => {
     const cohort = DEMO_COHORTS.power;
     const dialog = await openExportDialog(cohort.name);
     await waitForText(dialog, new RegExp(`${count(cohort.members)} users are in this cohort`));
-    await (await getByRole(mixpanel, { role: 'radio', name: /^One-time sync/, within: dialog })).click();
+    // The page itself cannot reach the dialog: its host shows no shadow root.
+    expect(await mixpanel.evaluate(() => Array.from(document.querySelectorAll('cohort-sync-dialog'), (host) => host.shadowRoot))).toEqual([null]);
+    // A page script's click is dropped (the radio stays off); the driver's real click is trusted and lands.
+    const dynamic = await getByRole(mixpanel, { role: 'radio', name: /^Dynamic sync/, within: dialog });
+    const oneTime = await getByRole(mixpanel, { role: 'radio', name: /^One-time sync/, within: dialog });
+    await oneTime.click();
+    expect(await oneTime.evaluate((radio) => (radio as HTMLInputElement).checked)).toBe(true);
+    const synthetic = await dynamic.evaluate((radio) => {
+      (radio as HTMLInputElement).click();
+      return (radio as HTMLInputElement).checked;
+    });
+    expect(synthetic, 'a synthetic click from the page checks the radio').toBe(false);
+    await mixpanel.evaluate(() => {
+      const scope = globalThis as unknown as { clicksSeen: boolean[] };
+      scope.clicksSeen = [];
+      window.addEventListener('click', (event) => scope.clicksSeen.push(event.isTrusted), { capture: true });
+    });
+    await dynamic.click();
+    await expect.poll(() => dynamic.evaluate((radio) => (radio as HTMLInputElement).checked)).toBe(true);
+    expect(await mixpanel.evaluate(() => (globalThis as unknown as { clicksSeen: boolean[] }).clicksSeen)).toEqual([true]);
+    await oneTime.click();
+    await expect.poll(() => oneTime.evaluate((radio) => (radio as HTMLInputElement).checked)).toBe(true);
     await (await getByRole(mixpanel, { role: 'button', name: 'Start Sync', within: dialog })).click();
     await waitForText(dialog, /One-time sync started\./);
     // The dialog follows the sync to its end.
@@ -341,5 +365,34 @@ describe('Cohort Sync in Firefox ESR', () => {
     const run = (await sync(cohort.id)).lastRun;
     expect(run?.counts.added).toBe([...change.joined.values()].filter(Boolean).length);
     expectSegmentExact(cohort.id, cohort.name);
+  });
+
+  test('Connect CleverTap on the Integrations page: the framed extension page, the passcode typed for real, never in the page', async () => {
+    const { clevertap } = world.credentials;
+    await mixpanel.bringToFront();
+    await mixpanel.goto(world.cohortsPageUrl.replace(/\/app\/lexicon#cohorts$/, '/data-management/integrations'));
+    const entry = await getByRole(mixpanel, { role: 'listitem', name: 'CleverTap, from the Cohort Sync extension' });
+    await waitForText(entry, /✓\s*Connected/);
+    await (await getByRole(mixpanel, { role: 'button', name: 'Disconnect', within: entry })).click();
+    await (await getByRole(mixpanel, { role: 'button', name: 'Disconnect CleverTap', within: entry })).click();
+    await expect.poll(async () => (await state()).connections.clevertap ?? null).toBeNull();
+
+    const framesBefore = mixpanel.frames().length;
+    await (await getByRole(mixpanel, { role: 'button', name: 'Connect', within: entry })).click();
+    const frame = await frameTitled(mixpanel, 'Connect CleverTap');
+    expect(await frame.evaluate(() => location.protocol)).toBe('moz-extension:');
+    const dialog = await getByRole(frame, { role: 'dialog', name: 'Connect CleverTap' });
+    await fill(await getByRole(frame, { role: 'textbox', name: /^Project ID/, within: dialog }), clevertap.accountId);
+    // Typed with the driver's keyboard into the framed page; the field empties as it is sent.
+    await fill(await getByRole(frame, { role: 'textbox', name: /^Passcode/, within: dialog }), ROTATED_PASSCODE);
+    expect(await pageHolds(mixpanel, ROTATED_PASSCODE), 'the Mixpanel page holds the passcode').toBe(false);
+    await selectByLabel(await getByRole(frame, { role: 'combobox', name: /^Region/, within: dialog }), 'Europe');
+    await (await getByRole(frame, { role: 'button', name: 'Connect', within: dialog })).click();
+
+    // Connected: the frame goes, the entry says so, and the background holds the connection.
+    await expect.poll(() => mixpanel.frames().length, { timeout: 30_000 }).toBe(framesBefore);
+    await waitForText(entry, /✓\s*Connected/);
+    expect((await state()).connections.clevertap).toMatchObject({ accountId: clevertap.accountId, region: clevertap.region });
+    expect(await pageHolds(mixpanel, ROTATED_PASSCODE), 'the Mixpanel page holds the passcode').toBe(false);
   });
 });
