@@ -1,5 +1,6 @@
 // Makes a fresh clone ready for tests and the demo: npm packages from the lock file, and Debian's
-// Chromium when it is missing. Quick no-op when both are already in place.
+// Chromium when it is missing, and with --firefox (npm test) Debian's Firefox ESR too. Quick no-op when
+// all are already in place.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -11,13 +12,23 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lo
   run('npm ci --no-audit --no-fund');
 }
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log('Installing Debian chromium…');
-    run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium');
+const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+const browsers = [
+  { name: 'Chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', apt: 'chromium', env: 'CHROMIUM_PATH' },
+  ...(process.argv.includes('--firefox')
+    ? [{ name: 'Firefox ESR', path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', apt: 'firefox-esr', env: 'FIREFOX_PATH' }]
+    : []),
+];
+const missing = browsers.filter((browser) => !existsSync(browser.path));
+if (missing.length > 0) {
+  if (canApt) {
+    console.log(`Installing Debian ${missing.map((browser) => browser.apt).join(' and ')}…`);
+    const packages = missing.map((browser) => browser.apt).join(' ');
+    run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages}`);
   } else {
-    console.error(`Chromium not found at ${chromium}. Install it (sudo apt-get install chromium) or set CHROMIUM_PATH.`);
+    for (const browser of missing) {
+      console.error(`${browser.name} not found at ${browser.path}. Install it (sudo apt-get install ${browser.apt}) or set ${browser.env}.`);
+    }
     process.exit(1);
   }
 }

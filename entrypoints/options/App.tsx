@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { CleverTapConnectForm } from '../../components/connections/CleverTapConnectForm';
+import { HostAccessNotice } from '../../components/connections/HostAccessNotice';
 import { MixpanelConnectForm } from '../../components/connections/MixpanelConnectForm';
 import { CopyPageReport } from '../../components/syncs/CopyPageReport';
 import { HistoryTable } from '../../components/syncs/HistoryTable';
@@ -73,6 +74,7 @@ export function OptionsApp() {
         </nav>
       </header>
       <main className="cs-options__main">
+        <HostAccessNotice />
         {loadError ? (
           <Notice tone="warning" title="The extension’s background did not answer.">
             {loadError}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import browser from 'webextension-polyfill';
 import { ConnectionStatusLine } from '../../components/connections/ConnectionStatusLine';
+import { HostAccessNotice } from '../../components/connections/HostAccessNotice';
 import { EmptyState } from '../../components/syncs/EmptyState';
 import { ExportCohortForm } from '../../components/syncs/ExportCohort';
 import { latestPageReport } from '../../components/syncs/page-report';
@@ -51,6 +52,7 @@ export function PopupApp() {
       {state ? (
         <ConnectionStatusLine connections={state.connections} onOpenConnections={() => void openOptions('connections')} />
       ) : null}
+      <HostAccessNotice onOpenSettings={() => void openOptions('connections')} />
       {loadError ? (
         <Notice tone="warning" title="The extension’s background did not answer.">
           {loadError}

@@ -3,6 +3,7 @@
  * the real engine against the emulators with a Node fetch and no real waiting.
  */
 import browser from 'webextension-polyfill';
+import { missingHostAccess } from '../host-access';
 import type { Fetch } from '../http/fetch-json';
 import { DEFAULT_RETRY, type RetryPolicy } from '../http/retry';
 
@@ -13,6 +14,8 @@ export interface Environment {
   notify: (title: string, message: string) => Promise<void>;
   /** Minutes between runs of a dynamic sync. */
   periodMinutes: number;
+  /** Host patterns the browser withholds (Firefox lets users withdraw them); none when absent. */
+  missingHostAccess?: () => Promise<string[]>;
 }
 
 export const DYNAMIC_PERIOD_MINUTES = 15;
@@ -49,5 +52,6 @@ export function browserEnvironment(): Environment {
       });
     },
     periodMinutes: dynamicPeriodMinutes(),
+    missingHostAccess,
   };
 }

@@ -3,6 +3,7 @@
  * against who sent it before anything runs. Refusals say nothing about the payload in logs.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { hostAccessMessage } from '../host-access';
 import { MIXPANEL_HOSTS } from '../permissions';
 import { MessageSchema, SENDERS, type Message, type Replies, type Reply, type SenderKind } from '../messages';
 import { readAppState, updateAppState } from '../storage/app-state';
@@ -13,6 +14,12 @@ import { connectCleverTap, connectMixpanel, disconnect } from './connections';
 import type { Environment } from './environment';
 import { runChangesCsv } from './history';
 import type { SyncService } from './service';
+
+/** A connect without host access would fail as "could not reach": name the real cause. */
+async function assertHostAccess(env: Environment): Promise<void> {
+  const missing = (await env.missingHostAccess?.()) ?? [];
+  if (missing.length > 0) throw new Error(hostAccessMessage(missing));
+}
 
 export function senderKind(sender: Runtime.MessageSender): SenderKind | undefined {
   if (sender.id !== browser.runtime.id || !sender.url || !URL.canParse(sender.url)) return undefined;
@@ -80,10 +87,12 @@ async function handle(
       return runChangesCsv(message.runId);
     case 'clevertap.connect': {
       const { type: _type, ...input } = message;
+      await assertHostAccess(env);
       return connectCleverTap(input, env);
     }
     case 'mixpanel.connect': {
       const { type: _type, ...input } = message;
+      await assertHostAccess(env);
       return connectMixpanel(input, env);
     }
     case 'clevertap.disconnect':

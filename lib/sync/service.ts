@@ -7,6 +7,7 @@ import browser from 'webextension-polyfill';
 import { isApiError, type ApiError } from '../http/errors';
 import { serviceName } from '../http/fetch-json';
 import { regionLabel } from '../clevertap/regions';
+import { hostAccessMessage } from '../host-access';
 import { readAppState, updateAppState } from '../storage/app-state';
 import { getActiveRun, listActiveRuns, newRun, saveRun, type ActiveRun } from '../storage/runs';
 import { syncIdFor, type RunSummary, type Settings, type Sync, type SyncStatus, type SyncType } from '../storage/schema';
@@ -99,8 +100,8 @@ export class SyncService {
 
   async resume(syncId: string): Promise<Sync> {
     const sync = await this.syncOrThrow(syncId);
-    await setStatus(syncId, { state: 'scheduled' });
-    await this.schedule(sync);
+    // Scheduled from the resumed state: the paused one would clear the dynamic sync's alarm.
+    await this.schedule((await setStatus(syncId, { state: 'scheduled' })) ?? sync);
     // A paused run carries on from its checkpoint; a dynamic sync runs now to catch up.
     if ((await getActiveRun(syncId)) || sync.type === 'dynamic') await this.trigger(syncId, 'manual');
     return this.syncOrThrow(syncId);
@@ -227,6 +228,9 @@ export class SyncService {
       return value;
     };
     try {
+      // Without host access every call fails like a dead network; say what the user can do instead.
+      const missing = (await this.env.missingHostAccess?.()) ?? [];
+      if (missing.length > 0) throw new SyncError(hostAccessMessage(missing));
       assertDeliverable(state.settings);
       const budget = budgetFor(sync.projectId, state.settings.queryBudget);
       const mixpanel = await mixpanelClient(state.connections, this.env, {
