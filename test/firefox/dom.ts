@@ -58,6 +58,7 @@ function matchAll(scope: Element | Document, role: string, wanted: SerializedNam
     if (tag === 'td') return 'cell';
     if (tag === 'th') return 'columnheader';
     if (tag === 'fieldset') return 'group';
+    if (tag === 'div' || tag === 'span') return 'generic';
     if (tag === 'section' && (element.hasAttribute('aria-label') || element.hasAttribute('aria-labelledby'))) return 'region';
     if (tag === 'input') {
       const type = (element.getAttribute('type') ?? 'text').toLowerCase();

@@ -51,7 +51,7 @@ async function openCohortMenu(cohortName: string): Promise<ElementHandle> {
   await (await getByRole(mixpanel, { role: 'button', name: 'More actions', within: row })).click();
   const menu = await getByRole(mixpanel, { role: 'menu', name: 'Cohort actions' });
   await (await getByRole(mixpanel, { role: 'menuitem', name: 'Export to…', within: menu })).hover();
-  return getByRole(mixpanel, { role: 'menuitem', name: 'CleverTap' });
+  return getByRole(mixpanel, { role: 'menuitem', name: 'CleverTap (Cohort Sync)' });
 }
 
 async function openExportDialog(cohortName: string): Promise<ElementHandle> {
@@ -116,7 +116,7 @@ async function optionsSyncRow(cohortName: string, pattern: RegExp): Promise<stri
 describe('Cohort Sync in Firefox ESR', () => {
   test('the add-on loads: Export to > CleverTap is in the cohort menu', async () => {
     const item = await openCohortMenu(DEMO_COHORTS.vip.name);
-    expect(await textOf(item)).toBe('CleverTap');
+    expect(await textOf(item)).toBe('CleverTap (Cohort Sync)');
     await mixpanel.keyboard.press('Escape');
     await expect.poll(() => countByRole(mixpanel, { role: 'menu', name: 'Cohort actions' })).toBe(0);
   });
@@ -370,8 +370,8 @@ describe('Cohort Sync in Firefox ESR', () => {
   test('Connect CleverTap on the Integrations page: the framed extension page, the passcode typed for real, never in the page', async () => {
     const { clevertap } = world.credentials;
     await mixpanel.bringToFront();
-    await mixpanel.goto(world.cohortsPageUrl.replace(/\/app\/lexicon#cohorts$/, '/data-management/integrations'));
-    const entry = await getByRole(mixpanel, { role: 'listitem', name: 'CleverTap, from the Cohort Sync extension' });
+    await mixpanel.goto(world.cohortsPageUrl.replace(/\/app\/lexicon#cohorts$/, '/app/integrations'));
+    const entry = await getByRole(mixpanel, { role: 'generic', name: 'CleverTap, from the Cohort Sync extension' });
     await waitForText(entry, /✓\s*Connected/);
     await (await getByRole(mixpanel, { role: 'button', name: 'Disconnect', within: entry })).click();
     await (await getByRole(mixpanel, { role: 'button', name: 'Disconnect CleverTap', within: entry })).click();
