@@ -1,9 +1,12 @@
 /** Service-account authentication and `GET /api/app/me` (undocumented shape: reference §1.4). */
 import type { ServerResponse } from 'node:http';
-import { MIXPANEL_REGIONS, type MixpanelRegion } from '../../../lib/mixpanel/regions';
 import { sendJson } from '../faults';
 import type { EmulatorRequest } from '../hub';
 import type { EmulatedServiceAccount, MixpanelRole, MixpanelState } from './state';
+
+/** The cluster hosts /me names in `domain` (Query API authentication docs); the emulator's own copy. */
+const CLUSTER_HOSTS = { us: 'mixpanel.com', eu: 'eu.mixpanel.com', in: 'in.mixpanel.com' } as const;
+type MixpanelRegion = keyof typeof CLUSTER_HOSTS;
 
 // Permission names other than view_base_reports are invented for the emulator.
 const PERMISSIONS: Record<MixpanelRole, string[]> = {
@@ -67,7 +70,7 @@ export function answerMe(state: MixpanelState, response: ServerResponse, auth: A
             organization_id: project.organizationId,
             timezone: project.timezone ?? 'US/Pacific',
             has_workspaces: (project.dataViews?.length ?? 0) > 0,
-            domain: MIXPANEL_REGIONS[region].host,
+            domain: CLUSTER_HOSTS[region],
             type: 'PROJECT',
             permissions: PERMISSIONS[account.roles[project.id]!],
           },

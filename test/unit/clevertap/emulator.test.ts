@@ -47,7 +47,8 @@ describe('CleverTap emulator', () => {
   });
 
   it('answers the 16th concurrent upload with 429', async () => {
-    ct.emulator.latencyMs.upload = 300;
+    // Long enough that all 16 are in flight together even on a loaded machine.
+    ct.emulator.latencyMs.upload = 3000;
     try {
       const answers = await Promise.all(
         Array.from({ length: 16 }, (_, i) => post('/1/upload', { d: [{ type: 'profile', identity: `u${i}`, profileData: {} }] })),
