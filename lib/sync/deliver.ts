@@ -26,10 +26,15 @@ export interface DeliverContext {
   onProgress: (run: ActiveRun, done: number, total: number) => Promise<void>;
 }
 
-interface BatchStep {
-  name: string;
+/** A run of one kind of change; a step's records are its parts one after another. */
+interface StepPart {
   op: ChangeOp;
   count: number;
+}
+
+interface BatchStep {
+  name: string;
+  parts: StepPart[];
   send: (changes: Change[]) => Promise<UploadResult>;
 }
 
@@ -48,16 +53,16 @@ export function usesProperty(settings: Settings): boolean {
 export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
   let run = start;
   const steps = batchSteps(run, ctx);
-  const total = steps.reduce((sum, step) => sum + batchCount(step.count), 0) + (usesSegment(ctx.settings) ? 1 : 0);
+  const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (usesSegment(ctx.settings) ? 1 : 0);
   let done = Object.values(run.delivered).reduce((sum, batches) => sum + batches.length, 0);
 
   for (const step of steps) {
     const finished = new Set(run.delivered[step.name] ?? []);
-    const pending = [...Array(batchCount(step.count)).keys()].filter((batch) => !finished.has(batch));
+    const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch));
     let saving: Promise<unknown> = Promise.resolve();
     await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
       ctx.signal.throwIfAborted();
-      const changes = await readChangeChunk(run.runId, step.op, batch);
+      const changes = await readBatch(run.runId, step.parts, batch);
       const result = await step.send(changes);
       // Checkpoints are chained so concurrent batches never overwrite each other's progress, and
       // the lane moves on to its next batch without waiting for the write.
@@ -97,38 +102,34 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
   const { settings, clevertap, signal } = ctx;
   const membership = settings.propertyName;
   const cohortValue = [ctx.cohortName];
+  const upsert = (change: Change): ProfileRecord => ({
+    identity: change.identity,
+    profileData: usesProperty(settings) ? { ...change.profile, [membership]: { $add: cohortValue } } : { ...change.profile },
+  });
+  const unset = (change: Change): ProfileRecord => ({
+    identity: change.identity,
+    profileData: { [membership]: { $remove: cohortValue } },
+  });
+  // Every added user is upserted: CleverTap creates missing profiles, which custom lists need.
+  // In property mode the removes follow the adds in the same batches (records are per user, so one
+  // request may carry both), filling the last partial batch of adds.
   const steps: BatchStep[] = [
-    {
-      // Every added user is upserted: CleverTap creates missing profiles, which custom lists need.
-      name: 'profiles',
-      op: 'add',
-      count: run.counts.added,
-      send: (changes) =>
-        clevertap.uploadProfiles(
-          changes.map(
-            (change): ProfileRecord => ({
-              identity: change.identity,
-              profileData: usesProperty(settings)
-                ? { ...change.profile, [membership]: { $add: cohortValue } }
-                : { ...change.profile },
-            }),
-          ),
-          { signal },
-        ),
-    },
+    usesProperty(settings)
+      ? {
+          name: 'property',
+          parts: [
+            { op: 'add', count: run.counts.added },
+            { op: 'remove', count: run.counts.removed },
+          ],
+          send: (changes) =>
+            clevertap.uploadProfiles(changes.map((change) => (change.op === 'add' ? upsert(change) : unset(change))), { signal }),
+        }
+      : {
+          name: 'profiles',
+          parts: [{ op: 'add', count: run.counts.added }],
+          send: (changes) => clevertap.uploadProfiles(changes.map(upsert), { signal }),
+        },
   ];
-  if (usesProperty(settings)) {
-    steps.push({
-      name: 'property-remove',
-      op: 'remove',
-      count: run.counts.removed,
-      send: (changes) =>
-        clevertap.uploadProfiles(
-          changes.map((change) => ({ identity: change.identity, profileData: { [membership]: { $remove: cohortValue } } })),
-          { signal },
-        ),
-    });
-  }
   if (settings.events.enabled) {
     const evtData = { 'Cohort Name': ctx.cohortName, 'Cohort ID': ctx.cohortId };
     for (const [op, evtName] of [
@@ -137,8 +138,7 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
     ] as const) {
       steps.push({
         name: `events-${op}`,
-        op,
-        count: op === 'add' ? run.counts.added : run.counts.removed,
+        parts: [{ op, count: op === 'add' ? run.counts.added : run.counts.removed }],
         send: (changes) =>
           clevertap.uploadEvents(
             changes.map((change) => ({ identity: change.identity, evtName, evtData })),
@@ -162,3 +162,30 @@ function recordBatch(run: ActiveRun, step: string, batch: number, result: Upload
 }
 
 const batchCount = (records: number) => Math.ceil(records / BATCH_SIZE);
+const recordCount = (step: BatchStep) => step.parts.reduce((sum, part) => sum + part.count, 0);
+
+/**
+ * Records BATCH_SIZE × batch onwards of the parts laid end to end, read from the change chunks
+ * they fall in (a batch that straddles two parts, or two chunks of one part, reads both).
+ */
+async function readBatch(runId: string, parts: readonly StepPart[], batch: number): Promise<Change[]> {
+  let start = batch * BATCH_SIZE;
+  let room = BATCH_SIZE;
+  const out: Change[] = [];
+  for (const part of parts) {
+    if (room === 0) break;
+    if (start >= part.count) {
+      start -= part.count;
+      continue;
+    }
+    const end = Math.min(part.count, start + room);
+    for (let chunk = Math.floor(start / CHANGE_CHUNK); chunk * CHANGE_CHUNK < end; chunk++) {
+      const changes = await readChangeChunk(runId, part.op, chunk);
+      const from = Math.max(start - chunk * CHANGE_CHUNK, 0);
+      out.push(...changes.slice(from, end - chunk * CHANGE_CHUNK));
+    }
+    room -= end - start;
+    start = 0;
+  }
+  return out;
+}

@@ -7,9 +7,10 @@ import type { CleverTapClient } from '../clevertap/client';
 import type { MixpanelClient } from '../mixpanel/client';
 import { saveRun, type ActiveRun } from '../storage/runs';
 import type { RunSummary, Settings, Sync } from '../storage/schema';
-import { commitRun, deleteSnapshot, diffSnapshots, getCommitted } from '../storage/snapshots';
+import { commitRun, deleteSnapshot, getCommitted } from '../storage/snapshots';
 import { brakeReason } from './brake';
 import { deliver } from './deliver';
+import { diffSnapshots } from './diff';
 import { readCohort } from './read';
 
 export interface RunContext {

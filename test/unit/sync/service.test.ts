@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { listHistory } from '../../../lib/storage/runs';
 import { syncIdFor } from '../../../lib/storage/schema';
+import { allChanges } from '../../../lib/storage/snapshots';
 import { seedCohort } from '../../emulators/mixpanel';
 import { PROJECT_ID, sorted, startEngine, type Engine } from './harness';
 
@@ -155,7 +156,12 @@ describe('failures', () => {
     await settle();
     const run = (await sync(syncIdFor(PROJECT_ID, 703))).lastRun!;
     expect(run.counts.rejected).toBe(1);
-    expect(run.rejections).toEqual([{ identity: 'r-2', code: 555, error: expect.stringContaining('Miscellaneous') }]);
+    // "record number : 2" is the second record of the batch, in the order the run's changes were sent.
+    const sent: string[] = [];
+    for await (const batch of allChanges(run.runId)) sent.push(...batch.map((change) => change.identity));
+    expect(sent.sort()).toEqual(['r-1', 'r-2']);
+    const [second] = (await firstBatch(run.runId)).slice(1);
+    expect(run.rejections).toEqual([{ identity: second, code: 555, error: expect.stringContaining('Miscellaneous') }]);
   });
 
   it('pauses with an actionable reason when Segment delivery has no notification email', async () => {
@@ -257,4 +263,9 @@ describe('the query budget', () => {
 function countInvalidAmong(seeded: ReturnType<typeof seedCohort>, first: number): number {
   // Removed distinct_ids were all valid members, so none of them adds back.
   return first - Math.min(first, [...seeded.expected.keys()].slice(0, first).length);
+}
+
+async function firstBatch(runId: string): Promise<string[]> {
+  for await (const batch of allChanges(runId)) return batch.map((change) => change.identity);
+  return [];
 }
