@@ -10,13 +10,27 @@ import { launchBench, sleep, type BenchBrowser } from './browser';
 import { HeapSampler } from './cdp';
 
 export const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
-export const LATENCY = { mixpanelMs: 400, clevertapMs: 300 };
+export interface LatencyProfile {
+  name: string;
+  /** Per engage page (and cohorts/list) request. */
+  mixpanelMs: number;
+  /** Per CleverTap request: /1/upload and each custom-list call. */
+  clevertapMs: number;
+}
+
+/** Every export case runs at both: the emulators' quick default and one closer to production. */
+export const PROFILES = {
+  fast: { name: 'fast', mixpanelMs: 400, clevertapMs: 300 },
+  production: { name: 'production-like', mixpanelMs: 2000, clevertapMs: 800 },
+} satisfies Record<string, LatencyProfile>;
+export const LATENCY = PROFILES.fast;
 
 export interface EngineCase {
   members: number;
   pageSize: number;
   /** settings.queryBudget.concurrent */
   concurrency: number;
+  profile: LatencyProfile;
 }
 
 export interface RunFigures {
@@ -102,7 +116,7 @@ export async function engineSession(): Promise<EngineSession> {
   const browser = await launchBench(apis.list);
   await browser.connect();
   await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: 3 } });
-  setLatency(apis);
+  setLatency(apis, LATENCY);
   const timeline: TimelineEntry[] = [];
   for (const emulator of [apis.mixpanel, apis.clevertap]) {
     const handle = emulator.handle.bind(emulator);
@@ -118,11 +132,11 @@ export async function engineSession(): Promise<EngineSession> {
   return { browser, apis, timeline, close: () => browser.close() };
 }
 
-export function setLatency(apis: EmulatorSet): void {
-  apis.mixpanel.latencyMs.engage = LATENCY.mixpanelMs;
-  apis.mixpanel.latencyMs['cohorts-list'] = LATENCY.mixpanelMs;
+export function setLatency(apis: EmulatorSet, profile: LatencyProfile): void {
+  apis.mixpanel.latencyMs.engage = profile.mixpanelMs;
+  apis.mixpanel.latencyMs['cohorts-list'] = profile.mixpanelMs;
   for (const route of ['upload', 'customListUrl', 'customListFile', 'customListCompleted'] as const) {
-    apis.clevertap.latencyMs[route] = LATENCY.clevertapMs;
+    apis.clevertap.latencyMs[route] = profile.clevertapMs;
   }
 }
 
@@ -199,13 +213,17 @@ export function seed(apis: EmulatorSet, cohortId: number, members: number) {
   return apis.mixpanel.seedCohort({ projectId: PROJECT_ID, cohortId, name: `Bench ${cohortId}`, members });
 }
 
-export function workloadOf(seeded: { members: number; withoutProfile: number; valid: number }, pageSize: number): Workload {
+export function workloadOf(
+  seeded: { members: number; withoutProfile: number; valid: number },
+  pageSize: number,
+  profile: LatencyProfile = LATENCY,
+): Workload {
   return {
     profiles: seeded.members - seeded.withoutProfile,
     valid: seeded.valid,
     pageSize,
-    mixpanelLatencyMs: LATENCY.mixpanelMs,
-    clevertapLatencyMs: LATENCY.clevertapMs,
+    mixpanelLatencyMs: profile.mixpanelMs,
+    clevertapLatencyMs: profile.clevertapMs,
   };
 }
 
@@ -213,15 +231,21 @@ export function workloadOf(seeded: { members: number; withoutProfile: number; va
 export async function throughput(session: EngineSession, c: EngineCase, options: { measureIdb?: boolean } = {}): Promise<ThroughputResult> {
   const { apis, browser } = session;
   apis.mixpanel.limits.maxPageSize = c.pageSize;
+  setLatency(apis, c.profile);
   await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: c.concurrency } });
   const cohortId = newCohortId();
   const seeded = seed(apis, cohortId, c.members);
-  const workload = workloadOf(seeded, c.pageSize);
+  const workload = workloadOf(seeded, c.pageSize, c.profile);
   const idbBefore = options.measureIdb ? await idbUsage(browser) : 0;
-  const figures = await measuredRun(session, cohortId, { start: 'start' });
+  let figures: RunFigures;
+  try {
+    figures = await measuredRun(session, cohortId, { start: 'start' });
+  } finally {
+    setLatency(apis, LATENCY);
+  }
   const idbAfter = options.measureIdb ? await idbUsage(browser) : 0;
   await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
-  apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  forgetCohort(apis, cohortId);
   return {
     ...figures,
     case: c,
@@ -233,8 +257,19 @@ export async function throughput(session: EngineSession, c: EngineCase, options:
   };
 }
 
+/** Drops a finished case's members and profiles from the emulator, so a 1M case leaves no heap behind. */
+function forgetCohort(apis: EmulatorSet, cohortId: number): void {
+  const cohort = apis.mixpanel.state.cohort(PROJECT_ID, cohortId);
+  if (!cohort) return;
+  const profiles = apis.mixpanel.state.profiles(PROJECT_ID);
+  for (const id of cohort.members) profiles.delete(id);
+  cohort.members.clear();
+}
+
 export interface ChurnResult {
   mode: 'segment' | 'property';
+  /** The share of members that left (half) and joined (half) before the re-run. */
+  churn: number;
   members: number;
   pageSize: number;
   added: number;
@@ -248,8 +283,14 @@ export interface ChurnResult {
   wallMs: number;
 }
 
-/** A dynamic sync, then a re-run after 1 % churn (half leave, half join). */
-export async function churnRerun(session: EngineSession, mode: 'segment' | 'property', members: number, pageSize: number): Promise<ChurnResult> {
+/** A dynamic sync, then a re-run after `churn` of the members changed (half leave, half join; 0 = no change). */
+export async function churnRerun(
+  session: EngineSession,
+  mode: 'segment' | 'property',
+  members: number,
+  pageSize: number,
+  churn = 0.01,
+): Promise<ChurnResult> {
   const { apis, browser } = session;
   apis.mixpanel.limits.maxPageSize = pageSize;
   await browser.saveSettings({ deliveryMode: mode, queryBudget: { hourly: 60, concurrent: 3 } });
@@ -259,9 +300,9 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
 
   const cohort = apis.mixpanel.state.cohort(PROJECT_ID, cohortId)!;
   const profiles = apis.mixpanel.state.profiles(PROJECT_ID);
-  const leaving = [...seeded.expected.keys()].slice(0, Math.round(members * 0.005));
+  const leaving = [...seeded.expected.keys()].slice(0, Math.round((members * churn) / 2));
   for (const id of leaving) cohort.members.delete(id);
-  const joining = Math.round(members * 0.005);
+  const joining = Math.round((members * churn) / 2);
   for (let index = 0; index < joining; index++) {
     const id = `c${cohortId}-joined-${index}`;
     cohort.members.add(id);
@@ -269,13 +310,16 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
   }
   const run = await measuredRun(session, cohortId, { start: 'now' });
   await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
-  cohort.members.clear();
+  forgetCohort(apis, cohortId);
   await browser.saveSettings({ deliveryMode: 'segment' });
   const { added, removed } = run.summary.counts;
-  const clevertapFloor = mode === 'segment' ? batchesOf(added) + 3 : batchesOf(added + removed);
+  // An unchanged membership needs no custom-list replacement at all.
+  const listCalls = mode === 'segment' && added + removed > 0 ? 3 : 0;
+  const clevertapFloor = mode === 'segment' ? batchesOf(added) + listCalls : batchesOf(added + removed);
   const profilesNow = members - seeded.withoutProfile - leaving.length + joining;
   return {
     mode,
+    churn,
     members,
     pageSize,
     added,
@@ -292,6 +336,7 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
 
 export interface ResumeResult {
   phase: 'reading' | 'delivering';
+  concurrency: number;
   members: number;
   pageSize: number;
   stoppedAtMs: number;
@@ -327,9 +372,10 @@ export async function resumeCost(session: EngineSession, phase: 'reading' | 'del
   });
   if (!stoppedAtMs) throw new Error(`the run finished before it could be stopped while ${phase}`);
   await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
-  apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  forgetCohort(apis, cohortId);
   return {
     phase,
+    concurrency,
     members,
     pageSize,
     stoppedAtMs,
