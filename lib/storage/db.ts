@@ -25,6 +25,10 @@ export const STORES = {
   history: 'history',
   /** Each run's adds and removes in chunks of 1000, keyed [runId, op, chunk]: one chunk, one upload batch. */
   changes: 'changes',
+  /** Per staged snapshot, the adds sent while its read goes on: `{ snapshot, runId, chunks, pending, … }`. */
+  early: 'early',
+  /** Per committed snapshot, its identity hashes as a sorted Float64Array: `{ snapshot, hashes }`. */
+  hashes: 'hashes',
 } as const;
 
 let opening: Promise<IDBDatabase> | undefined;
@@ -46,6 +50,8 @@ export function openDb(): Promise<IDBDatabase> {
       // Version 3 stores snapshots in bucketed pieces; members of earlier versions move over.
       if (event.oldVersion < 3) {
         db.createObjectStore(STORES.snapshots, { keyPath: ['snapshot', 'bucket', 'piece'] });
+        db.createObjectStore(STORES.early, { keyPath: 'snapshot' });
+        db.createObjectStore(STORES.hashes, { keyPath: 'snapshot' });
         if (event.oldVersion >= 1) migrateMembers(req.transaction!);
       }
     };

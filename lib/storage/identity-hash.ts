@@ -75,3 +75,25 @@ function powerOfTwoAbove(n: number): number {
   while (size < n) size *= 2;
   return size;
 }
+
+/** A snapshot's identity hashes, sorted: membership by binary search, 8 bytes a member. */
+export class SortedHashes {
+  constructor(readonly hashes: Float64Array) {}
+
+  static from(unsorted: Iterable<number>): SortedHashes {
+    return new SortedHashes(Float64Array.from(unsorted).sort());
+  }
+
+  has(hash: number): boolean {
+    let low = 0;
+    let high = this.hashes.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const value = this.hashes[mid]!;
+      if (value === hash) return true;
+      if (value < hash) low = mid + 1;
+      else high = mid - 1;
+    }
+    return false;
+  }
+}

@@ -8,8 +8,8 @@
  */
 import { openDb, SNAPSHOT_BUCKETS, STORES } from './db';
 import { done, readRange, request } from './idb';
-import { bucketOf, HashSet52, identityHash } from './identity-hash';
-import type { ActiveRun } from './runs';
+import { bucketOf, HashSet52, identityHash, SortedHashes } from './identity-hash';
+import { MAX_KEPT_REJECTIONS, type ActiveRun, type Rejection } from './runs';
 import type { RunSummary } from './schema';
 
 /** CleverTap profile fields we send alongside the identity, when Mixpanel has them. */
@@ -133,7 +133,10 @@ export async function stagePage(
     (state.hashes.has(hash) ? suspects : fresh).push({ member, hash });
   }
 
-  const tx = db.transaction([STORES.snapshots, STORES.runs], 'readwrite');
+  const hook = earlyHooks.get(snapshot);
+  const early = hook && !hook.stopped ? hook : undefined;
+  const stores = [STORES.snapshots, STORES.runs, ...(early ? [STORES.early, STORES.changes] : [])];
+  const tx = db.transaction(stores, 'readwrite');
   const store = tx.objectStore(STORES.snapshots);
   const written = done(tx);
   // A hash already staged is a duplicate or (rarely) a collision: the bucket's pieces decide.
@@ -164,10 +167,135 @@ export async function stagePage(
   }
   const saved = advance(duplicates);
   tx.objectStore(STORES.runs).put(saved);
+  const stream = early ? await takeEarlyAdds(tx, snapshot, early.committed, fresh) : undefined;
   await written;
   // Only what is durable joins the hashes: a failed page leaves no trace to be mistaken for a duplicate.
   for (const { hash } of fresh) state.hashes.add(hash);
+  if (stream) early!.onChunks(stream.chunks);
   return saved;
+}
+
+/**
+ * The adds a run may send before its read is complete: staged members whose identity hash is not
+ * among the committed snapshot's. They go into numbered add chunks in the page's own transaction,
+ * so the stream is exactly the pages staged, whatever instant the worker stops at.
+ */
+export interface EarlyAdds {
+  snapshot: string;
+  runId: string;
+  /** Full add chunks written: 0 … chunks − 1, CHANGE_CHUNK members each. */
+  chunks: number;
+  /** Members past the last full chunk. */
+  pending: Member[];
+  /** Members the stream took: chunks × CHANGE_CHUNK + pending. */
+  count: number;
+  /** Chunks already upserted, and what they cost. */
+  delivered: number[];
+  rejections: Rejection[];
+  rejected: number;
+  requests: number;
+}
+
+interface EarlyHook {
+  committed: SortedHashes;
+  onChunks: (chunks: number) => void;
+  stopped: boolean;
+}
+
+const earlyHooks = new Map<string, EarlyHook>();
+
+async function takeEarlyAdds(
+  tx: IDBTransaction,
+  snapshot: string,
+  committed: SortedHashes,
+  fresh: readonly { member: Member; hash: number }[],
+): Promise<EarlyAdds | undefined> {
+  const earlyStore = tx.objectStore(STORES.early);
+  const stream = (await request(earlyStore.get(snapshot))) as EarlyAdds | undefined;
+  if (!stream) return undefined;
+  for (const { member, hash } of fresh) {
+    if (committed.has(hash)) continue;
+    stream.pending.push(member);
+    stream.count++;
+    if (stream.pending.length === CHANGE_CHUNK) {
+      tx.objectStore(STORES.changes).put({ runId: stream.runId, op: 'add', chunk: stream.chunks++, members: stream.pending } satisfies ChangeChunk);
+      stream.pending = [];
+    }
+  }
+  earlyStore.put(stream);
+  return stream;
+}
+
+/**
+ * Starts the early-add stream of a run that is about to read. Only a read that starts from nothing
+ * gets one (a run resumed from an older version without it diffs as before). Returns the stream
+ * as stored, or undefined when this run has none.
+ */
+export async function startEarlyAdds(
+  run: ActiveRun,
+  committed: SortedHashes,
+  onChunks: (chunks: number) => void,
+): Promise<EarlyAdds | undefined> {
+  const db = await openDb();
+  const tx = db.transaction(STORES.early, 'readwrite');
+  const store = tx.objectStore(STORES.early);
+  let stream = (await request(store.get(run.snapshot))) as EarlyAdds | undefined;
+  if (!stream && run.read.nextPage === 0 && run.counts.read === 0) {
+    stream = { snapshot: run.snapshot, runId: run.runId, chunks: 0, pending: [], count: 0, delivered: [], rejections: [], rejected: 0, requests: 0 };
+    store.put(stream);
+  }
+  await done(tx);
+  if (stream) earlyHooks.set(run.snapshot, { committed, onChunks, stopped: false });
+  return stream;
+}
+
+/** No more early adds for this snapshot: the read is over (or the worker is going away). */
+export function stopEarlyAdds(snapshot: string): void {
+  const hook = earlyHooks.get(snapshot);
+  if (hook) hook.stopped = true;
+  earlyHooks.delete(snapshot);
+}
+
+export async function getEarlyAdds(snapshot: string): Promise<EarlyAdds | undefined> {
+  const db = await openDb();
+  return (await request(db.transaction(STORES.early).objectStore(STORES.early).get(snapshot))) as EarlyAdds | undefined;
+}
+
+/** Files an upserted early chunk, with its rejections and the requests it took. */
+export async function recordEarlyBatch(snapshot: string, chunk: number, rejected: readonly Rejection[], requests: number): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(STORES.early, 'readwrite');
+  const store = tx.objectStore(STORES.early);
+  const stream = (await request(store.get(snapshot))) as EarlyAdds | undefined;
+  // A stream deleted meanwhile (a restarted read) keeps nothing: its adds are sent again.
+  if (stream && !stream.delivered.includes(chunk)) {
+    stream.delivered.push(chunk);
+    const room = Math.max(0, MAX_KEPT_REJECTIONS - stream.rejections.length);
+    stream.rejections.push(...rejected.slice(0, room));
+    stream.rejected += rejected.length;
+    stream.requests += requests;
+    store.put(stream);
+  }
+  await done(tx);
+}
+
+/** The committed snapshot's identity hashes, as the diff saved them (or computed from the pieces). */
+export async function loadSnapshotHashes(snapshot: string): Promise<SortedHashes> {
+  const db = await openDb();
+  const saved = (await request(db.transaction(STORES.hashes).objectStore(STORES.hashes).get(snapshot))) as
+    | { hashes: Float64Array }
+    | undefined;
+  if (saved) return new SortedHashes(saved.hashes);
+  const hashes: number[] = [];
+  for await (const identity of snapshotIdentities(snapshot)) hashes.push(identityHash(identity));
+  return SortedHashes.from(hashes);
+}
+
+export async function saveSnapshotHashes(snapshot: string, hashes: SortedHashes): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(STORES.hashes, 'readwrite');
+  tx.objectStore(STORES.hashes).put({ snapshot, hashes: hashes.hashes });
+  await done(tx);
 }
 
 /** One bucket of a snapshot, sorted by identity. */
@@ -195,11 +323,15 @@ export async function* snapshotIdentities(snapshot: string, piecesPerRead = 64):
   }
 }
 
+/** Deletes a snapshot's pieces, its hashes and its early-add stream (a restarted read sends those again). */
 export async function deleteSnapshot(snapshot: string): Promise<void> {
   const db = await openDb();
   staging.get(db)?.delete(snapshot);
-  const tx = db.transaction(STORES.snapshots, 'readwrite');
+  stopEarlyAdds(snapshot);
+  const tx = db.transaction([STORES.snapshots, STORES.hashes, STORES.early], 'readwrite');
   tx.objectStore(STORES.snapshots).delete(snapshotRange(snapshot));
+  tx.objectStore(STORES.hashes).delete(snapshot);
+  tx.objectStore(STORES.early).delete(snapshot);
   await done(tx);
 }
 
@@ -212,14 +344,15 @@ export async function getCommitted(syncId: string): Promise<CommittedSnapshot | 
 
 /**
  * Writes a run's changes in numbered chunks of CHANGE_CHUNK per kind, five chunks per transaction.
- * Opening a writer drops the run's earlier changes, so a re-run diff replaces them.
+ * Opening a writer drops the run's earlier changes, so a re-run diff replaces them; `after` keeps
+ * the adds already streamed during the read (its full chunks) and continues from its pending members.
  */
-export async function openChangeWriter(runId: string) {
-  await deleteChanges(runId);
+export async function openChangeWriter(runId: string, after?: Pick<EarlyAdds, 'chunks' | 'pending'>) {
+  await deleteChanges(runId, after?.chunks ?? 0);
   const db = await openDb();
-  const pending: Record<ChangeOp, Member[]> = { add: [], remove: [] };
-  const chunks: Record<ChangeOp, number> = { add: 0, remove: 0 };
-  const counts: Record<ChangeOp, number> = { add: 0, remove: 0 };
+  const pending: Record<ChangeOp, Member[]> = { add: [...(after?.pending ?? [])], remove: [] };
+  const chunks: Record<ChangeOp, number> = { add: after?.chunks ?? 0, remove: 0 };
+  const counts: Record<ChangeOp, number> = { add: chunks.add * CHANGE_CHUNK + pending.add.length, remove: 0 };
   let full: ChangeChunk[] = [];
   const flush = async () => {
     if (full.length === 0) return;
@@ -270,10 +403,16 @@ export async function* allChanges(runId: string): AsyncGenerator<Change[]> {
   }
 }
 
-async function deleteChanges(runId: string): Promise<void> {
+/** Drops a run's changes, except its first `keepAdds` add chunks. */
+async function deleteChanges(runId: string, keepAdds = 0): Promise<void> {
   const db = await openDb();
   const tx = db.transaction(STORES.changes, 'readwrite');
-  tx.objectStore(STORES.changes).delete(IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]));
+  const store = tx.objectStore(STORES.changes);
+  if (keepAdds === 0) store.delete(IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]));
+  else {
+    store.delete(IDBKeyRange.bound([runId, 'add', keepAdds], [runId, 'add', Infinity]));
+    store.delete(IDBKeyRange.bound([runId, 'remove', 0], [runId, 'remove', Infinity]));
+  }
   await done(tx);
 }
 
@@ -289,7 +428,8 @@ export async function commitRun(
   historyLimit: number,
 ): Promise<string | undefined> {
   const db = await openDb();
-  const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes], 'readwrite');
+  const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes, STORES.early], 'readwrite');
+  tx.objectStore(STORES.early).delete(run.snapshot);
   const committedStore = tx.objectStore(STORES.committed);
   const previous = (await request(committedStore.get(run.syncId))) as CommittedSnapshot | undefined;
   const next: CommittedSnapshot = { syncId: run.syncId, snapshot: run.snapshot, size, segmentId: summary.segmentId };

@@ -6,7 +6,7 @@
 import { forEachConcurrent } from '../http/concurrency';
 import type { CleverTapClient, ProfileRecord, UploadResult } from '../clevertap/client';
 import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
-import { CHANGE_CHUNK, readChangeChunk, snapshotIdentities, type Change, type ChangeOp } from '../storage/snapshots';
+import { CHANGE_CHUNK, readChangeChunk, snapshotIdentities, type Change, type ChangeOp, type Member } from '../storage/snapshots';
 import type { Settings } from '../storage/schema';
 
 /** Records per upload request: CleverTap's maximum, and the size of a stored change chunk. */
@@ -98,14 +98,26 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   return run;
 }
 
+/** The profile record an added member is upserted with (its profile, and in property mode the $add). */
+export function addRecord(settings: Settings, cohortName: string): (change: Member) => ProfileRecord {
+  return (change) => ({
+    identity: change.identity,
+    profileData: usesProperty(settings)
+      ? { ...change.profile, [settings.propertyName]: { $add: [cohortName] } }
+      : { ...change.profile },
+  });
+}
+
+/** The delivery step whose first batches are the add chunks, one for one (early adds count there). */
+export function addStepName(settings: Settings): string {
+  return usesProperty(settings) ? 'property' : 'profiles';
+}
+
 function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
   const { settings, clevertap, signal } = ctx;
   const membership = settings.propertyName;
   const cohortValue = [ctx.cohortName];
-  const upsert = (change: Change): ProfileRecord => ({
-    identity: change.identity,
-    profileData: usesProperty(settings) ? { ...change.profile, [membership]: { $add: cohortValue } } : { ...change.profile },
-  });
+  const upsert = addRecord(settings, ctx.cohortName);
   const unset = (change: Change): ProfileRecord => ({
     identity: change.identity,
     profileData: { [membership]: { $remove: cohortValue } },
@@ -116,7 +128,7 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
   const steps: BatchStep[] = [
     usesProperty(settings)
       ? {
-          name: 'property',
+          name: addStepName(settings),
           parts: [
             { op: 'add', count: run.counts.added },
             { op: 'remove', count: run.counts.removed },
@@ -125,7 +137,7 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
             clevertap.uploadProfiles(changes.map((change) => (change.op === 'add' ? upsert(change) : unset(change))), { signal }),
         }
       : {
-          name: 'profiles',
+          name: addStepName(settings),
           parts: [{ op: 'add', count: run.counts.added }],
           send: (changes) => clevertap.uploadProfiles(changes.map(upsert), { signal }),
         },
