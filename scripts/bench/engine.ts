@@ -84,7 +84,7 @@ function kindOf(path: string): TimelineEntry['kind'] {
 export interface PhaseTimes {
   /** First engage request start → last engage answer. */
   readMs: number;
-  /** Last engage answer → first upload request (staging the last page, diff, brake). */
+  /** Last engage answer → first request after it (staging the last page, diff, brake). */
   diffGapMs: number;
   /** First upload start → last upload answer. */
   uploadMs: number;
@@ -92,6 +92,14 @@ export interface PhaseTimes {
   csvGapMs: number;
   /** The three custom-list calls. */
   customListMs: number;
+  /** Uploads that started before the last engage answer: sent while the read went on. */
+  uploadsDuringRead?: number;
+}
+
+/** The first upload (or, failing one, custom-list call) that starts at or after `at`. */
+function firstAfter(uploads: readonly TimelineEntry[], list: readonly TimelineEntry[], at: number): number {
+  const later = uploads.filter((entry) => entry.start >= at);
+  return Math.min(...(later.length ? later : list).map((entry) => entry.start));
 }
 
 export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | undefined {
@@ -104,10 +112,11 @@ export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | und
   const max = (xs: TimelineEntry[], key: 'start' | 'end') => Math.max(...xs.map((x) => x[key]));
   return {
     readMs: max(engage, 'end') - min(engage, 'start'),
-    diffGapMs: min(upload, 'start') - max(engage, 'end'),
+    diffGapMs: firstAfter(upload, list, max(engage, 'end')) - max(engage, 'end'),
     uploadMs: max(upload, 'end') - min(upload, 'start'),
     csvGapMs: min(list, 'start') - max(upload, 'end'),
     customListMs: max(list, 'end') - min(list, 'start'),
+    uploadsDuringRead: upload.filter((entry) => entry.start < max(engage, 'end')).length,
   };
 }
 

@@ -102,7 +102,11 @@ export async function runBench(argv: string[]): Promise<void> {
             ]
           : [{ members: 100_000, pageSize: 1000, concurrency: 3 }];
         const profiles = wants('engine') ? Object.values(PROFILES) : [PROFILES.fast];
-        const cases: EngineCase[] = profiles.flatMap((profile) => shapes.map((shape) => ({ ...shape, profile })));
+        // --members=N (with --only=engine) narrows the export cases to one cohort size, for a quick look.
+        const onlyMembers = Number(argv.find((arg) => arg.startsWith('--members='))?.slice('--members='.length)) || undefined;
+        const cases: EngineCase[] = profiles
+          .flatMap((profile) => shapes.map((shape) => ({ ...shape, profile })))
+          .filter((c) => !onlyMembers || c.members === onlyMembers);
         for (const c of cases) {
           log(`engine: ${c.members.toLocaleString('en')} members, page size ${c.pageSize}, concurrency ${c.concurrency}, ${c.profile.name} latencies…`);
           const caseStarted = Date.now();
@@ -112,7 +116,7 @@ export async function runBench(argv: string[]): Promise<void> {
           log(`  ${(result.wallMs / 1000).toFixed(1)} s, ${(result.wallMs / result.boundMs).toFixed(2)}× the bound`);
           if (c.members === 100_000 && c.pageSize === 1000 && c.concurrency === 3 && c.profile === PROFILES.fast) resumeBaseline = result;
         }
-        if (wants('engine')) {
+        if (wants('engine') && !onlyMembers) {
           // Measured at the fast latencies only: sequential calls at production latencies would take
           // minutes per case and add nothing the model (pages × Lm + (batches + 3) × Lc) does not say.
           const naiveCases: [number, number][] = [[10_000, 1000], [100_000, 1000], [100_000, 10_000]];
