@@ -17,6 +17,8 @@ export interface BenchReport {
   totalMs?: number;
   /** Time spent on the 1M-member cases (with --million), so the default set's share is known. */
   millionMs?: number;
+  /** The 1M-member rows came from a separate `--only=engine --million` run (`--merge`). */
+  merged?: { date: string; load: string; totalMs: number };
 }
 
 const GOALS = {
@@ -86,8 +88,8 @@ function phaseTable(report: BenchReport): string {
         n(t.case.pageSize),
         String(t.case.concurrency),
         s(t.phases!.readMs),
-        `${t.phases!.uploadsDuringRead ?? 0} of ${t.uploadRequests}`,
-        s(t.phases!.diffGapMs),
+        t.phases!.uploadsDuringRead === undefined ? '–' : `${t.phases!.uploadsDuringRead} of ${t.uploadRequests}`,
+        t.phases!.uploadsDuringRead === undefined ? '–' : s(t.phases!.diffGapMs),
         `${s(t.phases!.uploadMs)} (${t.peakUploadConcurrency})`,
         s(t.phases!.csvGapMs),
         s(t.phases!.customListMs),
@@ -217,6 +219,9 @@ export function renderTable(report: BenchReport): string {
 
 function runTime(report: BenchReport): string {
   if (!report.totalMs) return '–';
+  if (report.merged) {
+    return `${s(report.totalMs)} for the default set; the 1M-member rows come from a separate \`npm run bench -- --only=engine --million --members=1000000\` run (${report.merged.date}, ${s(report.merged.totalMs)}, load ${report.merged.load})`;
+  }
   if (!report.settings.million) return `${s(report.totalMs)} (default set; the 1M-member exports run with \`npm run bench -- --million\`)`;
   const million = report.millionMs ?? 0;
   return `${s(report.totalMs)} with \`--million\`: ${s(million)} for the two 1M-member exports, ${s(report.totalMs - million)} for the default set`;

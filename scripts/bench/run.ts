@@ -160,6 +160,13 @@ export async function runBench(argv: string[]): Promise<void> {
   }
   report.totalMs = Date.now() - started;
   report.machine.load = `${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`;
+  // --merge=file.json adds the 1M-member rows of an earlier `--only=engine --million` run, labelled as such.
+  const merge = argv.find((arg) => arg.startsWith('--merge='))?.slice('--merge='.length);
+  if (merge) {
+    const saved = JSON.parse(readFileSync(merge, 'utf8')) as BenchReport;
+    report.throughput.push(...saved.throughput.filter((t) => t.case.members >= 1_000_000));
+    report.merged = { date: saved.machine.date, load: saved.machine.load ?? 'not recorded', totalMs: saved.totalMs ?? 0 };
+  }
 
   console.log(renderTable(report));
   if (write && !only) {
