@@ -19,6 +19,8 @@ export interface BenchReport {
   millionMs?: number;
   /** The 1M-member rows came from a separate `--only=engine --million` run (`--merge`). */
   merged?: { date: string; load: string; totalMs: number };
+  /** Sections that failed in this run, with the reason. */
+  failures?: string[];
 }
 
 const GOALS = {
@@ -416,6 +418,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
       `Popup: first contentful paint p95 ${ms(report.popup.fcpP95Ms)} with 50 syncs (${report.popup.fcpP95Ms < GOALS.popupFcpP95Ms ? 'within' : '**over**'} the 200 ms goal).`,
     );
   }
+  for (const failure of report.failures ?? []) lines.push(`**Not measured in this run**: ${failure} (the section failed; its table says "Not run.").`);
   lines.push(
     `Contention: this machine's 2 cores were shared with other builds and tests during the run (load ${report.machine.load ?? 'not recorded'}). The engine's CPU-bound work (staging, diff, CSV) stretches with contention, the API-bound bound does not, so the ratios are upper figures.`,
   );

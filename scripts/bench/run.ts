@@ -1,8 +1,8 @@
 /** The benchmark sequence; main.ts only makes sure WebSocket exists first. */
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { naiveModelMs } from './bounds';
 import { CHROMIUM } from './browser';
 import {
@@ -28,6 +28,8 @@ import { popupBench, type PopupResult } from './popup';
 import { renderMarkdown, renderTable, type BenchReport } from './report';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** This checkout's last run's figures (for --render), named after the checkout so checkouts do not mix. */
+const SAVED = resolve(tmpdir(), `bench-last-${basename(ROOT)}.json`);
 
 function machine() {
   const sh = (command: string) => {
@@ -150,13 +152,25 @@ export async function runBench(argv: string[]): Promise<void> {
     }
   }
 
+  // The engine's figures are kept even if a later section fails.
+  writeFileSync(SAVED, JSON.stringify(report, null, 2));
   if (wants('overlay')) {
     log('overlay: sizes, main-thread cost on the heavy page, menu-to-item delay…');
-    report.overlay = (await overlayBench()) satisfies OverlayResult;
+    try {
+      report.overlay = (await overlayBench()) satisfies OverlayResult;
+    } catch (error) {
+      report.failures = [...(report.failures ?? []), `overlay: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+      log(`  failed: ${String(error).split('\n')[0]}`);
+    }
   }
   if (wants('popup')) {
     log('popup: 50 syncs…');
-    report.popup = (await popupBench()) satisfies PopupResult;
+    try {
+      report.popup = (await popupBench()) satisfies PopupResult;
+    } catch (error) {
+      report.failures = [...(report.failures ?? []), `popup: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+      log(`  failed: ${String(error).split('\n')[0]}`);
+    }
   }
   report.totalMs = Date.now() - started;
   report.machine.load = `${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`;
@@ -176,5 +190,5 @@ export async function runBench(argv: string[]): Promise<void> {
     writeFileSync('/tmp/bench-partial.json', JSON.stringify(report, null, 2));
     log('Partial run (--only): figures in /tmp/bench-partial.json; BENCHMARKS.md left alone.');
   }
-  writeFileSync('/tmp/bench-last.json', JSON.stringify(report, null, 2));
+  writeFileSync(SAVED, JSON.stringify(report, null, 2));
 }
