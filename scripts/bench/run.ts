@@ -65,7 +65,7 @@ export async function runBench(argv: string[]): Promise<void> {
   const wants = (section: string) => !only || only.includes(section);
   const render = argv.find((arg) => arg.startsWith('--render='))?.slice('--render='.length);
   if (render) {
-    // Re-renders BENCHMARKS.md from a saved run (/tmp/bench-last.json), without measuring again.
+    // Re-renders BENCHMARKS.md from a saved run (SAVED), without measuring again.
     const saved = JSON.parse(readFileSync(render, 'utf8')) as BenchReport;
     writeFileSync(resolve(ROOT, 'BENCHMARKS.md'), renderMarkdown(saved));
     console.log(renderTable(saved));
