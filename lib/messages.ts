@@ -63,8 +63,9 @@ export type SenderKind = 'extension-page' | 'mixpanel-tab';
 
 /**
  * Who may send what. The content script runs inside Mixpanel's pages, which we do not control:
- * it may read state, start and steer syncs and hand over CleverTap credentials typed into our own
- * in-page dialog, but never read history, change settings, or touch Mixpanel's secret.
+ * it may read state, start and steer syncs, but never send or touch a credential, read history or
+ * change settings. Credentials are typed only in extension pages (the options page, or the Connect
+ * page framed into Mixpanel, which is an extension page, not the tab).
  */
 export const SENDERS: Record<MessageType, readonly SenderKind[]> = {
   ping: ['extension-page', 'mixpanel-tab'],
@@ -79,7 +80,7 @@ export const SENDERS: Record<MessageType, readonly SenderKind[]> = {
   'sync.review': ['extension-page'],
   'history.get': ['extension-page'],
   'history.csv': ['extension-page'],
-  'clevertap.connect': ['extension-page', 'mixpanel-tab'],
+  'clevertap.connect': ['extension-page'],
   'clevertap.disconnect': ['extension-page', 'mixpanel-tab'],
   'mixpanel.connect': ['extension-page'],
   'mixpanel.disconnect': ['extension-page'],
@@ -143,4 +144,15 @@ export interface Replies {
   'mixpanel.disconnect': null;
   'settings.save': Settings;
   'options.open': null;
+}
+
+/**
+ * Messages an extension page sends to the Mixpanel tab's content script (`tabs.sendMessage`):
+ * `overlay.report` asks for the last cohort "…" click's page report (structure only, no data).
+ */
+export const TabMessageSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('overlay.report') })]);
+export type TabMessage = z.infer<typeof TabMessageSchema>;
+
+export interface TabReplies {
+  'overlay.report': { report: { at: number; page: string; missed: boolean; text: string } | null };
 }

@@ -2,16 +2,9 @@
  * Every host the extension talks to, and why. The manifest is built from this list and a test
  * checks the built manifest against it, so a new host is always a conscious change.
  */
-export const MIXPANEL_HOSTS = ['mixpanel.com', 'eu.mixpanel.com', 'in.mixpanel.com'] as const;
+import { CLEVERTAP_API_HOSTS, MIXPANEL_HOSTS } from './regions';
 
-export const CLEVERTAP_API_HOSTS = [
-  'api.clevertap.com',
-  'in1.api.clevertap.com',
-  'sg1.api.clevertap.com',
-  'us1.api.clevertap.com',
-  'aps3.api.clevertap.com',
-  'mec1.api.clevertap.com',
-] as const;
+export { CLEVERTAP_API_HOSTS, MIXPANEL_HOSTS } from './regions';
 
 /**
  * CleverTap hands out pre-signed S3 URLs for custom-list uploads and does not document their host.
@@ -23,4 +16,4 @@ export const HOST_PERMISSIONS = [
   ...MIXPANEL_HOSTS.map((host) => `https://${host}/*`),
   ...CLEVERTAP_API_HOSTS.map((host) => `https://${host}/*`),
   ...CUSTOM_LIST_UPLOAD_HOSTS.map((host) => `https://${host}/*`),
-] as const;
+];

@@ -104,6 +104,13 @@ export function MixpanelConnectForm({
               <dd>{formatAgo(connection.connectedAt, now)}</dd>
             </div>
           </dl>
+          {connection.adminConfirmed === false ? (
+            <Notice tone="warning" title="The Admin role could not be confirmed.">
+              Mixpanel did not say which role this service account has in project {connection.projectId}. Cohort
+              Sync is for project admins: check in Organization settings → Service accounts that it has the Admin
+              or Owner role there.
+            </Notice>
+          ) : null}
           <ConnectedActions
             service="Mixpanel"
             secretName="the secret"

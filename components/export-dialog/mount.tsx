@@ -1,11 +1,13 @@
 /**
- * Shows the export dialog in a shadow root over the Mixpanel page (its CSS cannot reach the
- * dialog, nor ours the page). One dialog at a time; focus returns to the "…" button on close.
+ * Shows the export dialog in a closed shadow root over the Mixpanel page: the page's CSS and
+ * scripts cannot reach into it, and it acts only on the user's own clicks and keys (a page script's
+ * synthetic events are dropped). One dialog at a time; focus returns to the "…" button on close.
  * Removed with everything else when the content script is invalidated (WXT ties the UI to `ctx`).
  */
 import { createRoot, type Root } from 'react-dom/client';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { acceptOnlyTrustedInput } from '../in-page/trusted-input';
 import type { OpenDialogRequest } from '../../lib/overlay/dialog-contract';
 import { ExportDialog } from './ExportDialog';
 import { DIALOG_CSS } from './styles';
@@ -18,9 +20,11 @@ export async function openExportDialog(ctx: ContentScriptContext, request: OpenD
     name: 'cohort-sync-dialog',
     position: 'modal',
     zIndex: 2147483647,
+    mode: 'closed',
     isolateEvents: true,
     css: DIALOG_CSS,
-    onMount(container) {
+    onMount(container, shadow) {
+      acceptOnlyTrustedInput(shadow);
       const host = document.createElement('div');
       container.append(host);
       const root = createRoot(host);
@@ -35,7 +39,7 @@ export async function openExportDialog(ctx: ContentScriptContext, request: OpenD
       window.addEventListener(
         'keydown',
         (event) => {
-          if (event.key === 'Escape') close();
+          if (event.key === 'Escape' && event.isTrusted) close();
         },
         { signal: listeners.signal },
       );

@@ -1,6 +1,6 @@
 /**
- * "CleverTap" in Mixpanel's Integrations / Destinations list, from this extension: Connect (an
- * in-page dialog), the "Connected" tag, Disconnect and Manage syncs; expanded, this project's syncs
+ * "CleverTap" in Mixpanel's Integrations / Destinations list, from this extension: Connect (the
+ * Connect page, framed over Mixpanel's), the "Connected" tag, Disconnect and Manage syncs; expanded, this project's syncs
  * (the popup's rows) and Add Cohort Sync; and a note on the reverse direction. It reads the
  * background's state (no secret in it) and follows every change, so it agrees with the popup and
  * the options page at all times.
@@ -23,7 +23,7 @@ export const MARK_TITLE =
 
 export interface IntegrationEntryProps {
   projectId: number;
-  /** Opens the Connect dialog; `done` puts focus back into the entry afterwards. */
+  /** Opens the framed Connect page; `done` puts focus back into the entry afterwards. */
   onConnect(done: () => void): void;
 }
 

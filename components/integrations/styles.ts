@@ -1,4 +1,4 @@
-/** Styles of the entry and of its Connect dialog, inside their shadow roots (the shared ui.css first). */
+/** Styles of the entry (in its shadow root), of the Connect page framed over Mixpanel, and of that frame. */
 import UI_CSS from '../ui/ui.css?inline';
 import { DIALOG_CSS } from '../export-dialog/styles';
 
@@ -25,4 +25,14 @@ const ENTRY_OWN_CSS = `
 
 export const ENTRY_CSS = `${UI_CSS}\n${ENTRY_OWN_CSS}`;
 
+/** The Connect CleverTap page's dialog, inside the framed extension page. */
 export const CONNECT_DIALOG_CSS = `${DIALOG_CSS}\n${UI_CSS}\n.dialog.cs-root { width: 520px; }\n.intro { margin: 0 0 12px; }`;
+
+/**
+ * The frame covers the viewport, transparent: the framed page paints its own backdrop and dialog.
+ * Its color scheme matches the framed page's, or Chrome would paint the frame opaque.
+ */
+export const CONNECT_FRAME_HOST_CSS = `
+.frame { position: fixed; inset: 0; width: 100%; height: 100%; border: 0; margin: 0; padding: 0; display: block;
+  background: transparent; color-scheme: light dark; }
+`;

@@ -106,6 +106,9 @@ export function HistoryTable({ sync }: { sync: Sync }) {
               <td>
                 <Tag tone={OUTCOME_TONE[run.outcome]}>{OUTCOME_LABEL[run.outcome]}</Tag>
                 {run.reason ? <div className="cs-history__reason">{run.reason}</div> : null}
+                {run.segment === 'unchanged' ? (
+                  <div className="cs-history__reason">Segment unchanged: membership did not change, nothing uploaded.</div>
+                ) : null}
               </td>
               <td className="cs-num">{formatCount(run.counts.read)}</td>
               <td className="cs-num">{formatCount(run.counts.exported)}</td>
@@ -122,6 +125,7 @@ export function HistoryTable({ sync }: { sync: Sync }) {
                       {run.rejections.map((rejection, index) => (
                         <li key={`${rejection.identity}-${index}`}>
                           <code>{rejection.identity}</code>: {rejection.error} ({rejection.code})
+                          {rejection.failures && rejection.failures > 1 ? `, failed ${rejection.failures} runs in a row` : ''}
                         </li>
                       ))}
                       {run.counts.rejected > run.rejections.length ? (

@@ -89,6 +89,9 @@ export function SyncRow({ sync, now, variant = 'compact', onViewHistory, as = 'l
           <StatusBadge state={status.state} />
         </div>
       </div>
+      {variant !== 'compact' && (sync.segmentName ?? last?.segmentName) ? (
+        <p className="cs-muted cs-sync__segment">CleverTap segment: “{sync.segmentName ?? last?.segmentName}”</p>
+      ) : null}
 
       {status.state === 'running' ? (
         <div className="cs-sync__detail">

@@ -2,10 +2,12 @@
  * Inside Mixpanel: "Export to > CleverTap" on every cohort menu, and a CleverTap entry on the
  * Integrations / Destinations page. Wiring only: the DOM logic is in lib/overlay; the dialog and
  * the entry's UI are one separate script, loaded on first use (lib/overlay/dialog-contract.ts).
- * Test URLs: https://mixpanel.com/project/3187764/view/3699044/app/lexicon#cohorts
- *            https://eu.mixpanel.com/project/3187764/app/users#cohort_id=1003
- *            https://mixpanel.com/project/3187764/view/3699044/data-management/integrations
- *            https://eu.mixpanel.com/project/3187764/data/destinations
+ * It also answers the options page's and the popup's `overlay.report` (lib/messages.ts): the last
+ * cohort click's page report, structure only, for when no item of ours could be placed.
+ * Fixture URLs: https://mixpanel.com/project/3187764/view/3699044/app/lexicon?ui=panel#cohorts
+ *               https://eu.mixpanel.com/project/3187764/app/users#cohort_id=1003
+ *               https://mixpanel.com/project/3187764/view/3699044/app/integrations
+ *               https://eu.mixpanel.com/project/3187764/view/3699044/app/destinations
  */
 import browser from 'webextension-polyfill';
 import { defineContentScript } from 'wxt/utils/define-content-script';
@@ -16,6 +18,7 @@ import {
   type ExportDialogModule,
 } from '../../lib/overlay/dialog-contract';
 import { startIntegrations, type EntryContext } from '../../lib/overlay/integrations';
+import type { TabReplies } from '../../lib/messages';
 import { startOverlay, type ExportRequest } from '../../lib/overlay/overlay';
 import { CONTENT_SCRIPT_MATCHES, regionFromUrl } from '../../lib/overlay/urls';
 
@@ -23,11 +26,20 @@ export default defineContentScript({
   matches: CONTENT_SCRIPT_MATCHES,
   runAt: 'document_idle',
   main(ctx) {
-    startOverlay({
+    const overlay = startOverlay({
       document,
       signal: ctx.signal,
       onExport: (request) => void openDialog(ctx, request),
     });
+    const onMessage = (message: unknown, sender: browser.Runtime.MessageSender) => {
+      if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+      // The shape of TabMessageSchema, checked by hand: zod stays out of the always-loaded script.
+      if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'overlay.report') return undefined;
+      const reply: TabReplies['overlay.report'] = { report: overlay.report };
+      return Promise.resolve(reply);
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
     startIntegrations({
       document,
       signal: ctx.signal,

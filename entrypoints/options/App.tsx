@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { CleverTapConnectForm } from '../../components/connections/CleverTapConnectForm';
 import { MixpanelConnectForm } from '../../components/connections/MixpanelConnectForm';
+import { CopyPageReport } from '../../components/syncs/CopyPageReport';
 import { HistoryTable } from '../../components/syncs/HistoryTable';
 import { SyncList } from '../../components/syncs/SyncList';
 import { Notice } from '../../components/ui/Notice';
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: 'settings', label: 'Sync settings' },
   { id: 'syncs', label: 'Syncs' },
   { id: 'history', label: 'History' },
+  { id: 'troubleshooting', label: 'Troubleshooting' },
 ] as const;
 
 /** `#syncs` or `?section=syncs`: the section the page was opened for. */
@@ -109,7 +111,7 @@ export function OptionsApp() {
               {syncs.length === 0 ? (
                 <div className="cs-card">
                   <p className="cs-muted cs-options__none">
-                    No syncs yet. In Mixpanel, open a cohort’s “…” menu and choose Export to &gt; CleverTap, or use
+                    No syncs yet. In Mixpanel, open a cohort’s “…” menu (Lexicon → Cohorts) and choose Export to &gt; CleverTap (Cohort Sync), or use
                     “Export a cohort…” in the toolbar popup.
                   </p>
                 </div>
@@ -139,6 +141,11 @@ export function OptionsApp() {
                   <p className="cs-muted cs-options__none">Each run of a sync shows here, with its counts and a CSV of its adds and removes.</p>
                 </div>
               )}
+            </section>
+
+            <section id="troubleshooting" aria-labelledby="troubleshooting-title" className="cs-options__section">
+              <h2 id="troubleshooting-title">Troubleshooting</h2>
+              <CopyPageReport />
             </section>
           </>
         )}

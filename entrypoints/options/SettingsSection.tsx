@@ -78,9 +78,9 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             error={errors.segmentPrefix}
           />
           <TextField
-            label="Notification email"
+            label="Notification email of a CleverTap Admin"
             type="email"
-            hint={`CleverTap emails the result of each segment (custom list) upload to this address.${usesSegment ? ' Required for Segment delivery.' : ''}`}
+            hint={`The e-mail of a CleverTap dashboard user with the Admin role: CleverTap refuses segment (custom list) uploads for any other address, and mails the result of each upload to it.${usesSegment ? ' Required for Segment delivery.' : ''}`}
             value={draft.notificationEmail}
             onChange={(value) => set('notificationEmail', value)}
             error={errors.notificationEmail}

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import browser from 'webextension-polyfill';
 import { ConnectionStatusLine } from '../../components/connections/ConnectionStatusLine';
 import { EmptyState } from '../../components/syncs/EmptyState';
 import { ExportCohortForm } from '../../components/syncs/ExportCohort';
+import { latestPageReport } from '../../components/syncs/page-report';
 import { SyncList } from '../../components/syncs/SyncList';
 import { Button } from '../../components/ui/Button';
 import { Notice } from '../../components/ui/Notice';
@@ -26,6 +27,13 @@ export function PopupApp() {
   const loadError = useAppStore((store) => store.loadError);
   const now = useNow(5_000);
   const [exporting, setExporting] = useState(false);
+  const [missed, setMissed] = useState(false);
+  useEffect(() => {
+    // Did the last cohort "…" on a Mixpanel tab show a menu where our item found no place?
+    latestPageReport()
+      .then((report) => setMissed(Boolean(report?.missed)))
+      .catch(() => setMissed(false));
+  }, []);
 
   const connected = Boolean(state?.connections.clevertap && state.connections.mixpanel);
 
@@ -46,6 +54,20 @@ export function PopupApp() {
       {loadError ? (
         <Notice tone="warning" title="The extension’s background did not answer.">
           {loadError}
+        </Notice>
+      ) : null}
+      {missed && !exporting ? (
+        <Notice
+          tone="warning"
+          title="Cohort Sync could not add its item to that cohort menu."
+          action={
+            <Button size="sm" onClick={() => setExporting(true)} disabled={!connected}>
+              Export a cohort…
+            </Button>
+          }
+        >
+          Mixpanel’s page may have changed. Export from here instead; Settings → Troubleshooting → Copy page report
+          helps us fix it.
         </Notice>
       ) : null}
       <main className="cs-popup__main">

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { forEachConcurrent } from '../http/concurrency';
 import { ApiError, isApiError, kindForStatus, type ApiErrorKind } from '../http/errors';
 import { fetchJson, type Fetch } from '../http/fetch-json';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../http/retry';
+import { DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from '../http/retry';
 import { customListCsv } from './csv';
 import { describeCleverTapError, scrub, serverText } from './messages';
 import { CLEVERTAP_REGIONS, regionHost, regionLabel, type CleverTapRegion } from './regions';
@@ -96,6 +96,9 @@ interface Counter {
   requests: number;
 }
 
+/** Refused by CleverTap per record (no event name), so a credential probe that carries it writes nothing. */
+const PROBE_RECORD = { type: 'event', identity: 'cohort-sync-credential-check', evtName: '', evtData: {} };
+
 /** Failures whose generic message does not say what was being done. */
 const WRAPPED_KINDS: ReadonlySet<ApiErrorKind> = new Set(['malformed', 'network', 'timeout']);
 
@@ -168,8 +171,9 @@ export class CleverTapClient {
    * API is documented for registered partners only, its answers are unknown and we are no partner;
    * the upload endpoint is the one the sync actually uses and its 401 ("Account ID is not valid") is
    * recorded. With an empty `d`, nothing can be written even if a server ignored the undocumented
-   * `dryRun`. Only the HTTP status is interpreted: 401 = rejected, 403 = not allowed, 5xx = try later,
-   * any other answer = the credentials were accepted. After a 401, the other regions are asked in
+   * `dryRun`; a 400 (the body judged before the credentials) is asked again with a record CleverTap
+   * refuses by itself. Only the HTTP status is interpreted: 2xx = accepted, 403 = not allowed,
+   * 5xx = try later, anything else = rejected. After a rejection, the other regions are asked in
    * parallel: valid credentials on the wrong regional host also get 401 (reference §1.4, secondary).
    */
   async checkCredentials(): Promise<CredentialCheck> {
@@ -206,6 +210,49 @@ export class CleverTapClient {
       };
     }
     return { ok: false, reason: 'bad-credentials', message: this.describe(401, '', 'Checking the connection') };
+  }
+
+  /**
+   * Waits until CleverTap shows a profile for each identity (`GET /1/profile.json`), checking again
+   * after growing pauses; returns those still missing at the end. A read CleverTap does not allow
+   * (403, 404) settles nothing and ends the wait, so an account without that API is not held up.
+   */
+  async awaitProfiles(identities: readonly string[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    let missing = [...identities];
+    const wait = this.retry.sleep ?? sleep;
+    for (let round = 0; missing.length > 0; round++) {
+      const seen = await this.profilesSeen(missing, options.signal);
+      if (seen === 'unknown') return [];
+      missing = missing.filter((identity) => !seen.has(identity));
+      if (missing.length === 0 || round >= PROFILE_WAIT_MS.length) break;
+      await wait(PROFILE_WAIT_MS[round]!);
+      options.signal?.throwIfAborted();
+    }
+    return missing;
+  }
+
+  private async profilesSeen(identities: readonly string[], signal?: AbortSignal): Promise<Set<string> | 'unknown'> {
+    const seen = new Set<string>();
+    let unknown = false;
+    const counter: Counter = { requests: 0 };
+    // CleverTap allows 3 concurrent profile reads per account.
+    await forEachConcurrent(identities, 3, async (identity) => {
+      const url = `${this.base()}/1/profile.json?identity=${encodeURIComponent(identity)}`;
+      const answer = await this.retrying(signal, async () => {
+        const reply = await this.step('Checking new profiles', () =>
+          fetchText(this.counting(counter, signal), url, { method: 'GET', headers: this.headers() }, this.timeoutMs),
+        );
+        if (reply.status === 429 || reply.status >= 500 || reply.status === 401) {
+          const error = new ApiError('clevertap', kindForStatus(reply.status), this.describe(reply.status, reply.text, 'Checking new profiles'), reply.status);
+          error.retryAfterMs = reply.retryAfterMs;
+          throw error;
+        }
+        return reply;
+      });
+      if (answer.status === 403 || answer.status === 404) unknown = true;
+      else if (profileFound(answer.text)) seen.add(identity);
+    });
+    return unknown ? 'unknown' : seen;
   }
 
   // --- uploads ---------------------------------------------------------------------------------
@@ -265,12 +312,14 @@ export class CleverTapClient {
       // Any other answer, including "URL not generated, Please come back later", is worth a retry.
       const said = serverText(answer.text, this.credentials.passcode) || `HTTP ${answer.status}`;
       const kind: ApiErrorKind = answer.status === 429 ? 'rate-limit' : 'server';
-      throw new ApiError(
+      const error = new ApiError(
         'clevertap',
         kind,
         `${STEP_URL} failed: CleverTap (${regionLabel(this.region)}) said "${said}".`,
         answer.status,
       );
+      error.retryAfterMs = answer.retryAfterMs;
+      throw error;
     });
   }
 
@@ -291,7 +340,7 @@ export class CleverTapClient {
     });
   }
 
-  private completeCustomList(input: CustomListInput, url: string, counter: Counter, signal?: AbortSignal): Promise<number> {
+  private async completeCustomList(input: CustomListInput, url: string, counter: Counter, signal?: AbortSignal): Promise<number> {
     const body = JSON.stringify({
       name: input.name,
       email: input.email,
@@ -300,20 +349,24 @@ export class CleverTapClient {
       url,
       replace: true,
     });
-    return this.sendJson(
-      {
-        url: `${this.base()}/upload_custom_list_segment_completed`,
-        init: { method: 'POST', headers: this.headers(), body },
-        schema: customListCompletedAnswerSchema,
-        action: STEP_DONE,
-      },
-      counter,
-      signal,
-      (parsed) => {
-        if (!('Segment ID' in parsed)) throw this.failBody(parsed, STEP_DONE);
-        return parsed['Segment ID'];
-      },
-    );
+    try {
+      return await this.sendJson(
+        {
+          url: `${this.base()}/upload_custom_list_segment_completed`,
+          init: { method: 'POST', headers: this.headers(), body },
+          schema: customListCompletedAnswerSchema,
+          action: STEP_DONE,
+        },
+        counter,
+        signal,
+        (parsed) => {
+          if (!('Segment ID' in parsed)) throw this.failBody(parsed, STEP_DONE);
+          return parsed['Segment ID'];
+        },
+      );
+    } catch (error) {
+      throw explainCompletionRefusal(error, input);
+    }
   }
 
   // --- credential probe ------------------------------------------------------------------------
@@ -322,21 +375,30 @@ export class CleverTapClient {
     region: CleverTapRegion,
   ): Promise<{ outcome: 'accepted' | 'rejected' | 'forbidden' | 'network' } | { outcome: 'server'; status: number }> {
     try {
-      this.onRequest();
-      const response = await this.fetch(`https://${regionHost(region)}/1/upload?dryRun=1`, {
-        method: 'POST',
-        headers: this.headers(),
-        body: JSON.stringify({ d: [] }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await response.body?.cancel();
-      if (response.status === 401) return { outcome: 'rejected' };
-      if (response.status === 403) return { outcome: 'forbidden' };
-      if (response.status >= 500) return { outcome: 'server', status: response.status };
-      return { outcome: 'accepted' };
+      let status = await this.probeStatus(region, []);
+      // A 400 may mean the empty body was checked before the credentials (undocumented order): ask
+      // again with one record CleverTap refuses on its own (an event without a name, code 509), so
+      // the body is valid, the credentials are what decides, and nothing can be written.
+      if (status === 400) status = await this.probeStatus(region, [PROBE_RECORD]);
+      if (status >= 200 && status < 300) return { outcome: 'accepted' };
+      if (status === 403) return { outcome: 'forbidden' };
+      if (status >= 500) return { outcome: 'server', status };
+      return { outcome: 'rejected' };
     } catch {
       return { outcome: 'network' };
     }
+  }
+
+  private async probeStatus(region: CleverTapRegion, records: unknown[]): Promise<number> {
+    this.onRequest();
+    const response = await this.fetch(`https://${regionHost(region)}/1/upload?dryRun=1`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify({ d: records }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.status;
   }
 
   // --- plumbing --------------------------------------------------------------------------------
@@ -419,6 +481,40 @@ export class CleverTapClient {
         return interpret(parsed);
       }),
     );
+  }
+}
+
+/** Step 3 refused (not for credentials, load or an outage): say what the user can do about it. */
+function explainCompletionRefusal(error: unknown, input: CustomListInput): unknown {
+  if (!isApiError(error) || error.retryable || error.kind === 'auth' || error.kind === 'malformed') return error;
+  const said = /CleverTap said: "(.*)"\.$/.exec(error.message)?.[1];
+  const quote = said ? ` CleverTap said: "${said}".` : '';
+  if (said && /campaign|journey|in use/i.test(said)) {
+    return new ApiError(
+      'clevertap',
+      'segment-in-use',
+      `CleverTap will not replace the segment “${input.name}” while a running campaign or journey uses it. Stop or pause that campaign or journey in CleverTap (or point it at another segment), then resume this sync.${quote}`,
+      error.status,
+    );
+  }
+  return new ApiError(
+    'clevertap',
+    error.kind,
+    `${STEP_DONE} failed: CleverTap refused to complete the segment “${input.name}”. CleverTap requires the notification e-mail (${input.email}) to belong to a CleverTap dashboard user with the Admin role: change it under Sync settings, or make that user an Admin in CleverTap, then resume.${quote}`,
+    error.status,
+  );
+}
+
+/** Pauses between profile checks: about 90 s in all. */
+const PROFILE_WAIT_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 30_000];
+
+/** `{"status":"success","record":{…}}` when CleverTap holds the profile; anything else means not (yet). */
+function profileFound(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { status?: unknown; record?: unknown };
+    return body.status === 'success' && typeof body.record === 'object' && body.record !== null;
+  } catch {
+    return false;
   }
 }
 

@@ -41,7 +41,7 @@ export async function customListCsv(
   return { blob: new Blob(chunks, { type: 'text/csv' }), rows };
 }
 
-/** Parses a custom-list file (used by the emulator; tolerant of CRLF and quoted fields). */
+/** Reads a custom-list file back (tests; tolerant of CRLF and quoted fields). The emulator has its own reader. */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let field = '';

@@ -1,7 +1,7 @@
 /**
- * Is a value usable as a CleverTap identity? One rule, shared by the sync engine (which counts
- * skipped users by reason) and the CleverTap emulator (which rejects such records in `unprocessed`),
- * so the two always agree.
+ * Is a value usable as a CleverTap identity? The sync engine skips, and counts by reason, the users
+ * this refuses. The CleverTap emulator keeps its own copy of CleverTap's rule (test/emulators/
+ * clevertap/contract.ts), so a mistake here shows up as a disagreement in the tests.
  */
 
 /**

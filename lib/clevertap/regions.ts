@@ -1,35 +1,9 @@
-/**
- * CleverTap data centres. The user reads the region from the prefix of their dashboard address
- * (eu1, in1, sg1, us1, aps3, mec1); each region has its own API host and an account only answers
- * on its own region's host. Europe is CleverTap's default region and its documented API host is the
- * bare `api.clevertap.com` (reference §1.4; `eu1.api.clevertap.com` also exists but is not listed in
- * the developer docs nor in lib/permissions.ts).
- */
-export type CleverTapRegion = 'eu1' | 'in1' | 'sg1' | 'us1' | 'aps3' | 'mec1';
+/** CleverTap's regions as the client uses them; the list itself lives in lib/regions.ts. */
+import { CLEVERTAP_REGIONS, type CleverTapRegion } from '../regions';
 
-export interface CleverTapRegionInfo {
-  id: CleverTapRegion;
-  label: string;
-  /** API host, without scheme. */
-  host: string;
-}
+export { CLEVERTAP_REGIONS, CLEVERTAP_REGION_IDS, DEFAULT_CLEVERTAP_REGION, type CleverTapRegion } from '../regions';
 
-/** In the order the UI offers them. */
-export const CLEVERTAP_REGIONS: readonly CleverTapRegionInfo[] = [
-  { id: 'eu1', label: 'Europe', host: 'api.clevertap.com' },
-  { id: 'in1', label: 'India', host: 'in1.api.clevertap.com' },
-  { id: 'sg1', label: 'Singapore', host: 'sg1.api.clevertap.com' },
-  { id: 'us1', label: 'United States', host: 'us1.api.clevertap.com' },
-  { id: 'aps3', label: 'Indonesia', host: 'aps3.api.clevertap.com' },
-  { id: 'mec1', label: 'Middle East (UAE)', host: 'mec1.api.clevertap.com' },
-];
-
-export const CLEVERTAP_REGION_IDS = CLEVERTAP_REGIONS.map((region) => region.id) as [
-  CleverTapRegion,
-  ...CleverTapRegion[],
-];
-
-export const DEFAULT_CLEVERTAP_REGION: CleverTapRegion = 'eu1';
+export type CleverTapRegionInfo = (typeof CLEVERTAP_REGIONS)[number];
 
 export function regionInfo(region: CleverTapRegion): CleverTapRegionInfo {
   const info = CLEVERTAP_REGIONS.find((candidate) => candidate.id === region);

@@ -48,14 +48,3 @@ export const customListCompletedResponseSchema = z.object({
 export type CustomListCompletedResponse = z.infer<typeof customListCompletedResponseSchema>;
 
 export const customListCompletedAnswerSchema = z.union([customListCompletedResponseSchema, errorBodySchema]);
-
-/** The request body of step 3, shared with the emulator. */
-export const customListCompletedRequestSchema = z.object({
-  name: z.string().min(1),
-  email: z.string().min(1),
-  filename: z.string().min(1),
-  creator: z.string().min(1),
-  url: z.string().min(1),
-  replace: z.boolean(),
-});
-export type CustomListCompletedRequest = z.infer<typeof customListCompletedRequestSchema>;

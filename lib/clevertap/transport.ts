@@ -3,7 +3,7 @@
  * (step 1 may answer "URL not generated, Please come back later" in any shape; step 2 talks to S3):
  * a status and the body text, with network and timeout failures already turned into ApiErrors.
  */
-import { ApiError } from '../http/errors';
+import { ApiError, parseRetryAfter } from '../http/errors';
 import type { Fetch } from '../http/fetch-json';
 
 export async function fetchText(
@@ -11,10 +11,11 @@ export async function fetchText(
   url: string,
   init: RequestInit,
   timeoutMs: number,
-): Promise<{ status: number; ok: boolean; text: string }> {
+): Promise<{ status: number; ok: boolean; text: string; retryAfterMs?: number }> {
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    return { status: response.status, ok: response.ok, text: await response.text() };
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    return { status: response.status, ok: response.ok, text: await response.text(), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     throw timedOut

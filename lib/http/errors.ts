@@ -15,7 +15,8 @@ export type ApiErrorKind =
   | 'network' // no answer: DNS, refused, reset
   | 'timeout' // answer too slow
   | 'malformed' // 2xx whose body is not what the contract says
-  | 'session-expired'; // Mixpanel's engage session_id no longer pages: the read must start again at page 0
+  | 'session-expired' // Mixpanel's engage session_id no longer pages: the read must start again at page 0
+  | 'segment-in-use'; // CleverTap will not replace a custom list a running campaign or journey uses
 
 const RETRYABLE: ReadonlySet<ApiErrorKind> = new Set(['rate-limit', 'server', 'network', 'timeout']);
 
@@ -29,6 +30,8 @@ export interface QueryLoad {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly retryable: boolean;
+  /** The service's Retry-After, in ms: no retry goes out before it. */
+  retryAfterMs?: number;
 
   constructor(
     readonly service: ApiService,
@@ -54,6 +57,18 @@ export function kindForStatus(status: number): ApiErrorKind {
   if (status === 429) return 'rate-limit';
   if (status >= 500) return 'server';
   return 'bad-request';
+}
+
+/**
+ * `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; undefined
+ * when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Server-provided text is shown to users: keep it short and printable. */

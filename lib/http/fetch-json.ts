@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError, kindForStatus, tidyServerText, type ApiService, type QueryLoad } from './errors';
+import { ApiError, kindForStatus, parseRetryAfter, tidyServerText, type ApiService, type QueryLoad } from './errors';
 
 export type Fetch = typeof fetch;
 
@@ -36,7 +36,9 @@ export async function fetchJson<S extends z.ZodType>(request: JsonRequest<S>): P
   }
   if (!response.ok) {
     const { message, load } = request.describeError(response.status, text);
-    throw new ApiError(service, kindForStatus(response.status), message, response.status, load);
+    const error = new ApiError(service, kindForStatus(response.status), message, response.status, load);
+    error.retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    throw error;
   }
   let json: unknown;
   try {

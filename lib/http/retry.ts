@@ -12,6 +12,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
+/** Longest Retry-After waited out in place; beyond it the error goes up and the run is retried later. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff with "full jitter": spreads retries so parallel callers do not retry in lockstep. */
@@ -30,7 +33,10 @@ export async function withRetry<T>(task: (attempt: number) => Promise<T>, policy
     } catch (error) {
       const lastAttempt = attempt + 1 >= policy.attempts;
       if (lastAttempt || !isApiError(error) || !error.retryable) throw error;
-      await wait(backoffDelay(attempt, policy));
+      const retryAfter = error.retryAfterMs;
+      if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) throw error;
+      // The service's own Retry-After wins over a shorter backoff.
+      await wait(Math.max(backoffDelay(attempt, policy), retryAfter ?? 0));
     }
   }
 }

@@ -11,7 +11,7 @@ import { pageThrough, type EngagePage, type EngageResume } from './engage-pager'
 import { describeMixpanelError } from './errors';
 import { toMeInfo, type MeInfo } from './me';
 import { MIXPANEL_REGIONS, type MixpanelRegion } from './regions';
-import { cohortListSchema, engageResponseSchema, meResponseSchema } from './schemas';
+import { cohortListSchema, engageResponseSchema, meResponseSchema, projectServiceAccountsSchema } from './schemas';
 
 export type { EngagePage, EngageProfile, EngageResume } from './engage-pager';
 
@@ -24,7 +24,7 @@ export interface MixpanelCredentials {
   workspaceId?: number;
 }
 
-export type QueryKind = 'cohorts-list' | 'engage-first-page' | 'engage-next-page' | 'me';
+export type QueryKind = 'cohorts-list' | 'engage-first-page' | 'engage-next-page' | 'me' | 'service-accounts';
 
 export interface MixpanelClientOptions {
   fetch?: Fetch;
@@ -88,13 +88,23 @@ export class MixpanelClient {
   }
 
   async me(): Promise<MeInfo> {
-    const me = await this.send('me', `${this.origin}/api/app/me`, { method: 'GET' }, meResponseSchema);
+    // Mixpanel's own tools leave out workspace users, which keeps the answer small in big organisations.
+    const url = `${this.origin}/api/app/me?include_workspace_users=false`;
+    const me = await this.send('me', url, { method: 'GET' }, meResponseSchema);
     return toMeInfo(me);
   }
 
+  /** The project's service accounts with their project role (`list-project-service-accounts`). */
+  async projectServiceAccounts(projectId: number): Promise<{ username?: string; role?: string }[]> {
+    const url = `${this.origin}/api/app/projects/${projectId}/service-accounts`;
+    const answer = await this.send('service-accounts', url, { method: 'GET' }, projectServiceAccountsSchema);
+    return answer.results.map((account) => ({ username: account.username, role: account.role }));
+  }
+
   engagePages(request: EngageRequest): AsyncIterable<EngagePage> {
-    const url = this.queryUrl('/api/query/engage');
     const pageSize = this.options.requestedPageSize ?? DEFAULT_REQUESTED_PAGE_SIZE;
+    // In the query string too: Airbyte's connector sends it there, the only evidence that it is honoured.
+    const url = this.queryUrl('/api/query/engage', { page_size: String(pageSize) });
     return pageThrough(
       (page, sessionId, signal) => {
         // Every page repeats every filter (reference §3.3).
@@ -125,10 +135,11 @@ export class MixpanelClient {
     );
   }
 
-  private queryUrl(path: string): string {
+  private queryUrl(path: string, extra: Record<string, string> = {}): string {
     const { projectId, workspaceId } = this.credentials;
     const query = new URLSearchParams({ project_id: String(projectId) });
     if (workspaceId !== undefined) query.set('workspace_id', String(workspaceId));
+    for (const [name, value] of Object.entries(extra)) query.set(name, value);
     return `${this.origin}${path}?${query}`;
   }
 

@@ -91,8 +91,23 @@ export function selectWorkspaceId(me: MeInfo, projectId: number): number | undef
 /** Permission the Query API needs (mixpanel/sheets `validate.js`). */
 export const QUERY_PERMISSION = 'view_base_reports';
 
+/** Mixpanel's project roles, highest first (service-accounts OpenAPI `RoleEnum`). */
+export const ADMIN_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
+export const ROLES_BELOW_ADMIN: ReadonlySet<string> = new Set(['analyst', 'consumer']);
+
+/**
+ * Permissions only a project admin holds. Mixpanel publishes no permission list; these names are
+ * read as an admin signal when present, and their absence proves nothing.
+ */
+export const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
+  'manage_service_accounts',
+  'manage_project',
+  'manage_project_settings',
+  'manage_users',
+]);
+
 export interface ProjectAccess {
-  /** Explicit project role when Mixpanel sends one, else undefined. */
+  /** Explicit project role when Mixpanel sends one (string or object), else undefined. */
   role?: string;
   /** The service account's role in the organisation that owns the project. */
   organizationRole?: string;
@@ -108,7 +123,7 @@ export function projectRole(me: MeInfo, projectId: number): ProjectAccess | unde
   const project = findProject(me, projectId);
   if (!project) return undefined;
   const organization = me.organizations.find((org) => org.id === project.organizationId);
-  const admin = (role?: string) => role === 'owner' || role === 'admin';
+  const admin = (role?: string) => role !== undefined && ADMIN_ROLES.has(role);
   return {
     role: project.role,
     organizationRole: organization?.role,
@@ -116,4 +131,32 @@ export function projectRole(me: MeInfo, projectId: number): ProjectAccess | unde
     canQuery: project.permissions.includes(QUERY_PERMISSION),
     isAdmin: admin(project.role) || admin(organization?.role),
   };
+}
+
+/** Where the admin decision came from, for the message shown on the options page. */
+export type AdminSignal = 'project role' | 'organisation role' | 'project member list' | 'permissions';
+
+export type AdminVerdict =
+  | { kind: 'admin'; signal: AdminSignal }
+  /** A role known to be below Admin: refuse, naming it. */
+  | { kind: 'below-admin'; role: string; signal: AdminSignal }
+  /** Nothing settles it: connect, and say so plainly. */
+  | { kind: 'unconfirmed' };
+
+/**
+ * Decides "admin" from every signal there is. Any admin signal wins; a project role known to be
+ * below Admin (from /me or the project's service-account list) refuses; an organisation role of
+ * "member" or unknown roles settle nothing, because a service account's project role is set per
+ * project and /me may not carry it (api-fidelity finding 2).
+ */
+export function adminVerdict(access: ProjectAccess, memberListRole?: string): AdminVerdict {
+  if (access.role && ADMIN_ROLES.has(access.role)) return { kind: 'admin', signal: 'project role' };
+  if (memberListRole && ADMIN_ROLES.has(memberListRole)) return { kind: 'admin', signal: 'project member list' };
+  if (access.organizationRole && ADMIN_ROLES.has(access.organizationRole)) return { kind: 'admin', signal: 'organisation role' };
+  if (access.permissions.some((permission) => ADMIN_PERMISSIONS.has(permission))) return { kind: 'admin', signal: 'permissions' };
+  if (access.role && ROLES_BELOW_ADMIN.has(access.role)) return { kind: 'below-admin', role: access.role, signal: 'project role' };
+  if (memberListRole && ROLES_BELOW_ADMIN.has(memberListRole)) {
+    return { kind: 'below-admin', role: memberListRole, signal: 'project member list' };
+  }
+  return { kind: 'unconfirmed' };
 }

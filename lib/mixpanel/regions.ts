@@ -2,18 +2,19 @@
  * Mixpanel's data-residency clusters. A project lives on exactly one; its web app, Query API and
  * App API share that host, so the region can be read from the tab the user is on.
  */
-export type MixpanelRegion = 'us' | 'eu' | 'in';
+import { MIXPANEL_REGIONS as REGION_LIST, type MixpanelRegion } from '../regions';
+
+export type { MixpanelRegion } from '../regions';
 
 export interface MixpanelRegionInfo {
   label: string;
   host: string;
 }
 
-export const MIXPANEL_REGIONS: Readonly<Record<MixpanelRegion, MixpanelRegionInfo>> = {
-  us: { label: 'US', host: 'mixpanel.com' },
-  eu: { label: 'EU', host: 'eu.mixpanel.com' },
-  in: { label: 'India', host: 'in.mixpanel.com' },
-};
+/** lib/regions.ts's list, keyed by region. */
+export const MIXPANEL_REGIONS: Readonly<Record<MixpanelRegion, MixpanelRegionInfo>> = Object.fromEntries(
+  REGION_LIST.map(({ id, label, host }) => [id, { label, host }]),
+) as Record<MixpanelRegion, MixpanelRegionInfo>;
 
 /** The region whose host this is; undefined for hosts that are not a Mixpanel web/API cluster. */
 export function regionFromHost(host: string): MixpanelRegion | undefined {
@@ -26,5 +27,5 @@ export function regionFromHost(host: string): MixpanelRegion | undefined {
 }
 
 export function isMixpanelRegion(value: unknown): value is MixpanelRegion {
-  return value === 'us' || value === 'eu' || value === 'in';
+  return REGION_LIST.some((region) => region.id === value);
 }

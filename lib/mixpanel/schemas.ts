@@ -49,28 +49,49 @@ export const engageResponseSchema = z.looseObject({
 });
 export type EngageResponse = z.infer<typeof engageResponseSchema>;
 
+/**
+ * A role as /me may send it: `"admin"`, `{"name": "Admin"}`, `{"role": "admin"}`, absent, or a shape
+ * nobody has seen. It only informs the admin check, so anything unreadable becomes "no role" rather
+ * than a failed connection.
+ */
+export const roleSchema = z
+  .unknown()
+  .transform((value): string | undefined => {
+    if (typeof value === 'string') return value.trim().toLowerCase() || undefined;
+    if (value && typeof value === 'object') {
+      const named = (value as Record<string, unknown>).name ?? (value as Record<string, unknown>).role;
+      if (typeof named === 'string') return named.trim().toLowerCase() || undefined;
+    }
+    return undefined;
+  })
+  .optional();
+
+/** Names are only shown: a missing or odd one never fails the answer. */
+const lenientName = z.string().optional().catch(undefined);
+
 const meOrganizationSchema = z.looseObject({
-  id: z.number().int().optional(),
-  name: z.string().optional(),
-  role: z.string().nullish(),
+  id: z.number().int().optional().catch(undefined),
+  name: lenientName,
+  role: roleSchema,
   permissions: z.array(z.string()).nullish(),
 });
 
 const meProjectSchema = z.looseObject({
-  name: z.string().optional(),
+  name: lenientName,
   organization_id: z.number().int().optional(),
-  timezone: z.string().nullish(),
+  timezone: z.string().nullish().catch(undefined),
   has_workspaces: z.boolean().optional(),
-  domain: z.string().nullish(),
-  type: z.string().nullish(),
+  domain: z.string().nullish().catch(undefined),
+  type: z.string().nullish().catch(undefined),
+  // Needed for the Query API check: strict.
   permissions: z.array(z.string()).nullish(),
-  // No public sample shows a per-project role (reference §1.4); read it when present.
-  role: z.string().nullish(),
+  // No public sample shows a per-project role (api-fidelity §4, finding 2); read it in any shape.
+  role: roleSchema,
 });
 
 const meWorkspaceSchema = z.looseObject({
   id: z.number().int(),
-  name: z.string().optional(),
+  name: lenientName,
   project_id: z.number().int().optional(),
   is_default: z.boolean().optional(),
   is_global: z.boolean().optional(),
@@ -79,11 +100,12 @@ const meWorkspaceSchema = z.looseObject({
 });
 
 const meResultsSchema = z.looseObject({
-  user_id: z.number().int().nullish(),
-  user_email: z.string().nullish(),
-  user_name: z.string().nullish(),
+  user_id: z.number().int().nullish().catch(undefined),
+  user_email: z.string().nullish().catch(undefined),
+  user_name: z.string().nullish().catch(undefined),
   organizations: z.record(z.string(), meOrganizationSchema).nullish(),
-  projects: z.record(z.string(), meProjectSchema).nullish(),
+  // Project ids are what the connection is keyed by: strict.
+  projects: z.record(z.string().regex(/^\d+$/, 'a project id must be a number'), meProjectSchema).nullish(),
   workspaces: z.record(z.string(), meWorkspaceSchema).nullish(),
 });
 
@@ -94,6 +116,17 @@ export const meResponseSchema = z.preprocess(
   meResultsSchema,
 );
 export type MeResponse = z.infer<typeof meResponseSchema>;
+
+/** `GET /api/app/projects/{id}/service-accounts` (service-accounts OpenAPI); only username and role are used. */
+export const projectServiceAccountsSchema = z.looseObject({
+  results: z.array(
+    z.looseObject({
+      id: z.number().int().optional().catch(undefined),
+      username: z.string().optional().catch(undefined),
+      role: roleSchema,
+    }),
+  ),
+});
 
 /** Error bodies: `{error, status}` per the App API spec, but Mixpanel may also send text or nothing. */
 export const errorBodySchema = z.looseObject({

@@ -4,7 +4,7 @@
  * attribute, a link, the address), otherwise the row's or the header's cohort name.
  */
 import { deepQueryAll, deepText, isElement, isOwn } from './dom';
-import { isMenu, isMenuItem } from './menu';
+import { pathInMenu } from './menu';
 import { appFromUrl, cohortIdFromUrl } from './urls';
 
 export interface CohortRef {
@@ -22,6 +22,7 @@ export interface CohortCandidate {
 
 const ROW_ROLES = new Set(['row', 'listitem', 'treeitem', 'option']);
 const ROW_TAGS = new Set(['TR', 'LI']);
+const ROW_CLASS = /(?:^|[\s_-])table-row(?:$|\s|__)/i;
 const MAX_ANCESTORS = 30;
 const NAME_MAX = 10_000;
 
@@ -40,9 +41,49 @@ function attributeName(element: Element): string | null {
   return name ? name : null;
 }
 
+/** A row by role, by tag, or (Panel's `mp-table`, no roles) by a class that says so. */
 function isRow(element: Element): boolean {
   const role = element.getAttribute('role');
-  return role ? ROW_ROLES.has(role) : ROW_TAGS.has(element.tagName);
+  if (role) return ROW_ROLES.has(role);
+  if (ROW_TAGS.has(element.tagName)) return true;
+  return element.tagName === 'DIV' && ROW_CLASS.test(element.getAttribute('class') ?? '');
+}
+
+/** The row a click's path goes through, if any (for the page report). */
+export function rowOfPath(path: readonly EventTarget[]): Element | null {
+  for (const element of path.filter(isElement).slice(0, MAX_ANCESTORS)) {
+    if (element.tagName === 'BODY') break;
+    if (isRow(element)) return element;
+  }
+  return null;
+}
+
+/** "Cohort ID: 2579880", as the Edit Cohort modal (and maybe a row) shows it. */
+const SHOWN_ID = /\bcohort id:?\s*(\d{1,15})\b/i;
+
+function shownId(scope: Element): number | null {
+  return numericId(SHOWN_ID.exec(deepText(scope))?.[1]);
+}
+
+/** The cell under the column headed "Cohort Name" (or "Name"), in a table of plain `div`s. */
+function cellUnderNameHeader(row: Element): Element | null {
+  const cells = Array.from(row.children);
+  for (let scope = row.parentElement, level = 0; scope && level < 3; scope = scope.parentElement, level += 1) {
+    for (const candidate of Array.from(scope.children)) {
+      if (candidate === row || candidate.children.length !== cells.length) continue;
+      const headers = Array.from(candidate.children).map((cell) => deepText(cell).toLowerCase());
+      const named = headers.indexOf('cohort name');
+      const index = named >= 0 ? named : headers.indexOf('name');
+      if (index >= 0) return cells[index] ?? null;
+    }
+  }
+  return null;
+}
+
+function cellName(cell: Element): string | null {
+  const named = deepQueryAll(cell, 'a,[class*="name"]', 1)[0];
+  const text = (named ? deepText(named) : deepText(cell)).replace(SHOWN_ID, '').trim();
+  return text || null;
 }
 
 function idFromLinks(scope: Element, base: string): number | null {
@@ -68,9 +109,13 @@ const isControl = (element: Element) =>
 function rowName(row: Element): string | null {
   const header = deepQueryAll(row, '[role="rowheader"],th', 1)[0];
   if (header) return deepText(header) || null;
-  for (const cell of deepQueryAll(row, '[role="cell"],[role="gridcell"],td')) {
+  const underHeader = cellUnderNameHeader(row);
+  if (underHeader) return cellName(underHeader);
+  const cells = deepQueryAll(row, '[role="cell"],[role="gridcell"],td');
+  for (const cell of cells.length > 0 ? cells : Array.from(row.children)) {
+    if (cell.querySelector('input[type="checkbox"]')) continue;
     if (isControl(cell) || deepQueryAll(cell, 'button,[role="button"]', 1).length > 0) continue;
-    const text = deepText(cell);
+    const text = cellName(cell);
     if (text) return text;
   }
   const link = deepQueryAll(row, 'a[href]', 1)[0];
@@ -94,7 +139,7 @@ function finish(id: number | null, name: string | null): CohortRef | null {
  */
 export function cohortFromPath(path: readonly EventTarget[], pageUrl: string): CohortRef | null {
   const elements = path.filter(isElement).slice(0, MAX_ANCESTORS);
-  if (elements.some((element) => isMenu(element) || isMenuItem(element) || isOwn(element))) return null;
+  if (pathInMenu(elements) || elements.some((element) => isOwn(element))) return null;
 
   let id: number | null = null;
   let name: string | null = null;
@@ -104,7 +149,7 @@ export function cohortFromPath(path: readonly EventTarget[], pageUrl: string): C
     name ??= attributeName(element);
     if (id !== null && name !== null) return finish(id, name);
     if (isRow(element)) {
-      id ??= idFromLinks(element, pageUrl);
+      id ??= idFromLinks(element, pageUrl) ?? shownId(element);
       name ??= rowName(element);
       return finish(id, name);
     }
@@ -117,7 +162,7 @@ export function cohortFromPath(path: readonly EventTarget[], pageUrl: string): C
   for (const element of elements.slice(1, 8)) {
     if (element.tagName === 'BODY') break;
     const heading = headingName(element);
-    if (heading) return finish(urlId ?? idFromLinks(element, pageUrl), heading);
+    if (heading) return finish(urlId ?? idFromLinks(element, pageUrl) ?? shownId(element), heading);
   }
   return null;
 }

@@ -1,18 +1,23 @@
 /**
  * The CleverTap entry on Mixpanel's Integrations / Destinations page: finds the list of
- * destinations by what a user sees (a list or table labelled "Integrations" / "Destinations", or
- * one whose items are named after known partners), adds one entry of our own next to Mixpanel's
- * own CleverTap connector (never replacing or hiding it), and hands the entry's element to `mount`.
+ * destinations by what a user sees (a list or table labelled "Integrations" / "Destinations", a
+ * list whose items are named after known partners, or the 2024 page's plain `div` rows: a partner's
+ * name, a description, a button), adds one entry of our own next to Mixpanel's own CleverTap
+ * connector (never replacing or hiding it, never inside its table of synced cohorts), and hands the
+ * entry's element to `mount`.
  *
- * Costs nothing on other pages: it wakes on address changes only (see location.ts). On a
- * destinations page it looks once; if the list is not there yet, one MutationObserver (the body
- * and the open shadow roots it meets) waits for it and is disconnected as soon as the entry is in
- * place. Then only the entry's ancestors are watched, children only, to notice a re-render that
- * drops the entry (it is put back once). Everything is removed when `signal` aborts.
+ * The page is found by its content on any project page, not by its address (the 2026 address is
+ * not public). Costs nothing while the user does nothing: after an address change it looks a few
+ * times (`LOOKS_MS`) and after a click on a tab or a link (throttled); on addresses that name integrations or
+ * destinations one MutationObserver (the body and the open shadow roots it meets) also waits for
+ * the list, and is disconnected as soon as the entry is in place. Then only the entry's ancestors
+ * are watched, children only, to notice a re-render that drops the entry (it is put back once).
+ * Everything is removed when `signal` aborts.
  */
 import { byIdNear, composedParent, deepText, isElement, isOwn, isShadowRoot, OWN_ATTRIBUTE } from './dom';
 import { watchLocation } from './location';
-import { isDestinationsUrl, projectIdFromUrl, regionFromUrl } from './urls';
+import { PARTNER, PARTNER_PREFIX } from './partners';
+import { isDestinationsUrl, isMixpanelProjectUrl, projectIdFromUrl, regionFromUrl } from './urls';
 
 export const ENTRY_KIND = 'integration';
 /** The entry's accessible name: it says where it comes from, so it is never taken for Mixpanel's own. */
@@ -20,13 +25,17 @@ export const ENTRY_LABEL = 'CleverTap, from the Cohort Sync extension';
 const INSTANCE_ATTRIBUTE = 'data-cohort-sync-instance';
 
 const LIST_SELECTOR = '[role="list"],ul,ol,[role="table"],[role="grid"],table';
+const TABLE_SELECTOR = '[role="table"],[role="grid"],[role="rowgroup"],table,tbody,thead,tr,mp-table';
 const LIST_LABEL = /\b(?:integrations?|destinations?)\b/i;
-/** Partners of Mixpanel's cohort sync, as their names start an item's text. */
-const PARTNER =
-  /^(?:airship|amplitude|appcues|bigquery|braze|clevertap|customer\.?io|facebook|google|hubspot|insider|intercom|iterable|klaviyo|leanplum|mailchimp|marketo|meta|moengage|onesignal|optimizely|salesforce|segment|sendgrid|snowflake|webhook|custom webhook)\b/i;
 const CLEVERTAP = /^clevertap\b/i;
+/** What a partner row on the 2024 page carries besides its name: a button or a cohort export blurb. */
+const ROW_CONTROL = 'button,[role="button"],a[href],mp-button,select';
+const ROW_BLURB = /\b(?:export|sync|cohorts?|connect(?:ion|ed)?)\b/i;
 const SCAN_THROTTLE_MS = 50;
 const GIVE_UP_MS = 60_000;
+/** After an address change, looks for the list at these delays (the page renders late). */
+const LOOKS_MS = [400, 1500, 4000];
+const CLICK_LOOK_MS = 600;
 
 export interface EntryContext {
   projectId: number;
@@ -43,7 +52,7 @@ export interface IntegrationsOptions {
 }
 
 export interface Integrations {
-  /** `idle` off destinations pages, `searching` while the list is awaited, `placed` once the entry is in. */
+  /** `idle` when no list is in view, `searching` while an observer awaits it, `placed` once the entry is in. */
   readonly phase: 'idle' | 'searching' | 'placed';
   /** How many times an entry was inserted (for tests: once per page render). */
   readonly inserted: number;
@@ -112,7 +121,37 @@ export function isDestinationsList(list: Element): boolean {
   const items = listItems(list).filter((item) => !isOwn(item));
   if (items.length === 0) return false;
   if (LIST_LABEL.test(listLabel(list))) return true;
+  // A table named after nothing is a table of cohorts (synced ones may begin with a partner's name).
+  if (list.matches('[role="table"],[role="grid"],table') || insideTable(list)) return false;
   return items.filter((item) => PARTNER.test(itemName(item))).length >= 2;
+}
+
+/** Whether `element` sits in a table (a cohort table, Mixpanel's synced cohorts), up to its shadow host. */
+function insideTable(element: Element): boolean {
+  for (let node: Element | null = element; node; node = node.parentElement) {
+    if (node.matches(TABLE_SELECTOR) || /(?:^|[\s_-])table(?:$|[\s_-])/i.test(node.getAttribute('class') ?? '')) return true;
+  }
+  return false;
+}
+
+/** A 2024-style row: it starts with a partner's name, and holds a button or a cohort-export blurb. */
+function isPartnerRow(row: Element): boolean {
+  if (row.hasAttribute(OWN_ATTRIBUTE) || ['STYLE', 'SCRIPT', 'TEMPLATE'].includes(row.tagName)) return false;
+  const quick = (row.textContent ?? '').trimStart().slice(0, 60);
+  if (quick && !PARTNER_PREFIX.test(quick)) return false;
+  if (!PARTNER.test(itemName(row))) return false;
+  return !!row.querySelector(ROW_CONTROL) || ROW_BLURB.test((row.textContent ?? '').slice(0, 400));
+}
+
+/** A container of plain `div` rows, two or more of them partners' (the 2024 Integrations page). */
+export function isPartnerRowList(container: Element): boolean {
+  if (container.childElementCount < 2 || isList(container) || isOwn(container)) return false;
+  if (insideTable(container) || insideChrome(container)) return false;
+  let rows = 0;
+  for (const child of Array.from(container.children)) {
+    if (isPartnerRow(child) && ++rows >= 2) return true;
+  }
+  return false;
 }
 
 /** Every open shadow root and destinations list under `root`; `onShadowRoot` sees each root. */
@@ -121,7 +160,7 @@ function scan(root: ParentNode, onShadowRoot: (root: ShadowRoot) => void): Eleme
   const visit = (scope: ParentNode) => {
     for (const element of Array.from(scope.querySelectorAll('*'))) {
       if (element.hasAttribute(OWN_ATTRIBUTE)) continue;
-      if (isList(element) && isDestinationsList(element)) lists.push(element);
+      if (isList(element) ? isDestinationsList(element) : isPartnerRowList(element)) lists.push(element);
       if (element.shadowRoot) {
         onShadowRoot(element.shadowRoot);
         visit(element.shadowRoot);
@@ -231,31 +270,71 @@ export function startIntegrations(options: IntegrationsOptions): Integrations {
   let entry: { slot: HTMLElement; context: EntryContext; unmount: AbortController } | null = null;
 
   function contextFor(url: string): EntryContext | null {
-    if (!isDestinationsUrl(url)) return null;
+    if (!isMixpanelProjectUrl(url)) return null;
     return { projectId: projectIdFromUrl(url)!, region: regionFromUrl(url) };
+  }
+
+  const lookTimers = new Set<ReturnType<typeof setTimeout>>();
+  let clickLook: ReturnType<typeof setTimeout> | undefined;
+
+  function clearLooks(): void {
+    for (const timer of lookTimers) clearTimeout(timer);
+    lookTimers.clear();
   }
 
   function onLocation(url: string): void {
     const context = contextFor(url);
+    clearLooks();
+    stopSearch();
     if (!context) {
-      stopSearch();
       removeEntry();
       phase = 'idle';
       return;
     }
-    if (entry && (entry.context.projectId !== context.projectId || !entry.slot.isConnected)) removeEntry();
+    if (entry && (entry.context.projectId !== context.projectId || !entry.slot.isConnected || !stillAList(entry.slot))) {
+      removeEntry();
+    }
     if (entry) return;
-    look(context);
+    look(context, isDestinationsUrl(url));
+    for (const delay of LOOKS_MS) {
+      const timer = setTimeout(() => {
+        lookTimers.delete(timer);
+        if (!entry) look(context, false);
+      }, delay);
+      lookTimers.add(timer);
+    }
   }
 
-  function look(context: EntryContext): void {
-    const list = chooseList(scan(doc, observeForSearch));
+  /** After a page change without an address change, the entry's list may have gone. */
+  function stillAList(slot: Element): boolean {
+    const list = slot.parentElement;
+    return !!list && (isList(list) ? isDestinationsList(list) : isPartnerRowList(list));
+  }
+
+  function look(context: EntryContext, search: boolean): void {
+    const list = chooseList(scan(doc, () => undefined));
     if (list) {
       place(list, context);
       return;
     }
-    armSearch();
+    if (search) armSearch();
   }
+
+  /** A click on a tab or a link may switch views (Connected / Available) without changing the address. */
+  function onClick(event: Event): void {
+    if (entry || clickLook !== undefined) return;
+    const onTabOrLink = event
+      .composedPath()
+      .slice(0, 12)
+      .some((target) => isElement(target) && target.matches('[role="tab"],[role="link"],a[href]'));
+    if (!onTabOrLink) return;
+    clickLook = setTimeout(() => {
+      clickLook = undefined;
+      const context = contextFor(view.location.href);
+      if (context && !entry) look(context, false);
+    }, CLICK_LOOK_MS);
+  }
+  doc.addEventListener('click', onClick, { capture: true, passive: true, signal });
 
   function armSearch(): void {
     phase = 'searching';
@@ -322,7 +401,7 @@ export function startIntegrations(options: IntegrationsOptions): Integrations {
       if (entry && entry.slot.isConnected) return;
       removeEntry();
       const context = contextFor(view.location.href);
-      if (context) look(context);
+      if (context) look(context, isDestinationsUrl(view.location.href));
     });
     let node: Node | null = slot.parentNode;
     while (node) {
@@ -345,6 +424,8 @@ export function startIntegrations(options: IntegrationsOptions): Integrations {
   signal.addEventListener(
     'abort',
     () => {
+      clearLooks();
+      clearTimeout(clickLook);
       stopSearch();
       removeEntry();
       phase = 'idle';

@@ -1,14 +1,23 @@
 /**
- * Recognising Mixpanel's menus by what a user sees: ARIA roles and item labels, never class names.
- * A cohort's "…" menu holds items such as "Share", "Export to…" (a sub-menu of destinations), "Delete".
+ * Recognising Mixpanel's menus by structure and what a user reads, never by class names: a
+ * `[role=menu]` with menu items, a listbox with options, or a plain `ul`/`ol` of `li` items (the
+ * Panel components' `mp-items-menu` renders `ul > li.list-option[aria-label]` with no roles).
+ * Labels come from `aria-label` first, then text. A cohort's "…" menu holds items such as View
+ * Users, Visualize Trend, Refresh Count, Export to..., Duplicate, Delete, Share.
  */
 import { byIdNear, deepQueryAll, deepText, isElement, isOwn, OWN_ATTRIBUTE } from './dom';
+import { CONNECTION_ENTRY, PARTNER } from './partners';
 
 export const EXPORT_TO = /^export(?: to)?\s*(?:…|\.\.\.|›|>)?$/i;
-export const CLEVERTAP_LABEL = 'CleverTap';
+/** "Export to Braze": the flat, older style (one item per destination). "Export to CSV" is a report's. */
+export const FLAT_EXPORT = /^export to\s+(?!csv\b)(?![.…›>])\S/i;
+/** Our entry in the native Export panel, named like the app's "Partner (Connection)" entries. */
+export const CLEVERTAP_LABEL = 'CleverTap (Cohort Sync)';
+/** Our flat item, next to "Export to Braze" and the like. */
+export const FLAT_EXPORT_LABEL = 'Export to CleverTap (Cohort Sync)';
 export const EXPORT_TO_LABEL = 'Export to…';
 
-/** Labels of items that only a cohort's (or a saved entity's) overflow menu carries together. */
+/** Labels only a cohort's (or the cohort builder's) overflow menu carries together. */
 const COHORT_MENU_LABELS = [
   /^share(?:…|\.\.\.)?$/i,
   /^delete(?:…|\.\.\.)?$/i,
@@ -20,15 +29,50 @@ const COHORT_MENU_LABELS = [
   /^edit(?: cohort)?$/i,
   /^rename$/i,
   /^view users$/i,
+  /^visuali[sz]e trend$/i,
+  /^refresh(?: count)?$/i,
 ];
 
+/** Labels that mark a report's or a board's menu: such a menu is never a cohort's. */
+const OTHER_MENU_LABELS = [
+  /^refresh data$/i,
+  /^export (?:to )?csv$/i,
+  /^add to (?:a )?board$/i,
+  /^filter$/i,
+  /^breakdown$/i,
+  /^(?:text|report) card$/i,
+];
+
+export const MENU_SELECTOR = '[role="menu"],[role="listbox"],ul,ol';
+const ROLE_ITEMS = '[role="menuitem"],[role="menuitemradio"],[role="menuitemcheckbox"]';
+
 export function isMenu(element: Element): boolean {
+  return element.matches(MENU_SELECTOR);
+}
+
+/** Whether `element` is a menu built with ARIA roles (items are then `role=menuitem`). */
+export function isRoleMenu(element: Element): boolean {
   return element.getAttribute('role') === 'menu';
 }
 
 export function isMenuItem(element: Element): boolean {
   const role = element.getAttribute('role');
   return role === 'menuitem' || role === 'menuitemradio' || role === 'menuitemcheckbox';
+}
+
+/** Hosts and wrappers of Panel's menus: anything inside them is "in a menu", never a row. */
+const MENU_HOSTS = /^(?:mp-drop-menu|mp-items-menu)(?:-|$)/i;
+
+/** Whether a click on this path happened inside an open menu (native or ours). */
+export function pathInMenu(path: readonly EventTarget[]): boolean {
+  for (const target of path) {
+    if (!isElement(target)) continue;
+    if (target.hasAttribute(OWN_ATTRIBUTE) || isMenuItem(target)) return true;
+    const role = target.getAttribute('role');
+    if (role === 'menu' || role === 'listbox' || role === 'option') return true;
+    if (MENU_HOSTS.test(target.localName)) return true;
+  }
+  return false;
 }
 
 /** The visible label of a menu item (aria-label wins, as it does for assistive technology). */
@@ -39,32 +83,54 @@ export function itemLabel(item: Element): string {
 
 /** The items that belong to `menu` itself (not to a sub-menu nested inside it), in order. */
 export function menuItems(menu: Element): Element[] {
-  const items = deepQueryAll(menu, '[role="menuitem"],[role="menuitemradio"],[role="menuitemcheckbox"]');
-  return items.filter((item) => owningMenu(item) === menu);
+  if (isRoleMenu(menu)) return deepQueryAll(menu, ROLE_ITEMS).filter((item) => owningMenu(item) === menu);
+  if (menu.getAttribute('role') === 'listbox') {
+    return Array.from(menu.querySelectorAll('[role="option"]')).filter((item) => item.closest('[role="listbox"]') === menu);
+  }
+  return Array.from(menu.querySelectorAll('li')).filter((item) => item.parentElement?.closest('ul,ol') === menu);
 }
 
-/** The closest menu around `element`, crossing shadow boundaries upward. */
+/** The closest role-based menu around `element`, crossing shadow boundaries upward. */
 export function owningMenu(element: Element): Element | null {
   let node: Node | null = element.parentNode;
   while (node) {
-    if (isElement(node) && isMenu(node)) return node;
+    if (isElement(node) && isRoleMenu(node)) return node;
     node = node.nodeType === 11 ? (node as ShadowRoot).host : node.parentNode;
   }
   return null;
 }
 
-/** A menu whose items look like a cohort's overflow menu. */
-export function looksLikeCohortMenu(menu: Element): boolean {
-  const labels = menuItems(menu)
+export function isDisabled(item: Element): boolean {
+  return (
+    item.getAttribute('aria-disabled') === 'true' ||
+    item.hasAttribute('disabled') ||
+    item.classList.contains('disabled') ||
+    item.classList.contains('is-disabled')
+  );
+}
+
+const nativeLabels = (menu: Element) =>
+  menuItems(menu)
     .filter((item) => !isOwn(item))
     .map(itemLabel);
-  const known = labels.filter((label) => COHORT_MENU_LABELS.some((pattern) => pattern.test(label)));
-  return labels.some((label) => EXPORT_TO.test(label)) || known.length >= 2;
+
+/** A menu whose items look like a cohort's overflow menu, and not like a report's or a board's. */
+export function looksLikeCohortMenu(menu: Element): boolean {
+  if (menu.hasAttribute(OWN_ATTRIBUTE)) return false;
+  const labels = nativeLabels(menu);
+  if (labels.some((label) => OTHER_MENU_LABELS.some((pattern) => pattern.test(label)))) return false;
+  if (labels.some((label) => EXPORT_TO.test(label) || FLAT_EXPORT.test(label))) return true;
+  return labels.filter((label) => COHORT_MENU_LABELS.some((pattern) => pattern.test(label))).length >= 2;
 }
 
 /** The app's own "Export to…" item of a cohort menu, if it has one. */
 export function findExportToItem(menu: Element): Element | null {
   return menuItems(menu).find((item) => !isOwn(item) && EXPORT_TO.test(itemLabel(item))) ?? null;
+}
+
+/** The app's flat "Export to <Partner>" items, in order. */
+export function flatExportItems(menu: Element): Element[] {
+  return menuItems(menu).filter((item) => !isOwn(item) && FLAT_EXPORT.test(itemLabel(item)));
 }
 
 /** The sub-menu an item controls, when the page links them (`aria-controls` / `aria-owns`). */
@@ -79,8 +145,21 @@ export function controlledMenu(item: Element): Element | null {
 }
 
 /**
+ * A panel of connections ("Braze (Default)", "Segment (test_segment)", "CleverTap"): every entry
+ * is a partner's name or "Name (Connection)", and nothing in it is a cohort action.
+ */
+export function looksLikeExportPanel(menu: Element): boolean {
+  if (menu.hasAttribute(OWN_ATTRIBUTE)) return false;
+  const labels = nativeLabels(menu);
+  if (labels.length === 0) return false;
+  if (labels.some((label) => COHORT_MENU_LABELS.some((pattern) => pattern.test(label)))) return false;
+  return labels.every((label) => label.length <= 80 && (PARTNER.test(label) || CONNECTION_ENTRY.test(label)));
+}
+
+/**
  * Whether `menu` is the app's "Export to" sub-menu: labelled "Export to" (aria-label or
- * aria-labelledby), or controlled by an expanded "Export to" item (`parentItem` when known).
+ * aria-labelledby), controlled by the "Export to" item, or (no link at all, the Panel way) a
+ * panel of connections that opened while a cohort menu with "Export to..." is open.
  */
 export function isExportSubmenu(menu: Element, parentItem?: Element | null): boolean {
   if (menu.hasAttribute(OWN_ATTRIBUTE)) return false;
@@ -90,36 +169,31 @@ export function isExportSubmenu(menu: Element, parentItem?: Element | null): boo
     const labeller = byIdNear(menu, id);
     if (labeller && EXPORT_TO.test(itemLabel(labeller))) return true;
   }
-  if (parentItem && controlledMenu(parentItem) === menu) return true;
-  // A sub-menu that opened while the "Export to" item is expanded, and is not itself a cohort menu.
-  return !!parentItem && parentItem.getAttribute('aria-expanded') === 'true' && !looksLikeCohortMenu(menu);
+  if (!parentItem) return false;
+  if (controlledMenu(parentItem) === menu) return true;
+  if (parentItem.getAttribute('aria-expanded') === 'true' && !looksLikeCohortMenu(menu)) return true;
+  return looksLikeExportPanel(menu);
 }
 
-/** Menus in `node` itself, its light DOM and its open shadow roots. */
+/** Menus in `node` itself and its light DOM (open shadow roots are walked by the caller). */
+export function lightMenusIn(node: Element): Element[] {
+  const found = node.matches(MENU_SELECTOR) ? [node] : [];
+  if (node.firstElementChild) found.push(...Array.from(node.querySelectorAll(MENU_SELECTOR)));
+  return found.filter((menu) => !isOwn(menu));
+}
+
+/** Menus in `node`, its light DOM and every open shadow root below it, at any depth. */
 export function menusIn(node: Node): Element[] {
   if (!isElement(node)) return [];
-  // Hot path (every added subtree while armed): without shadow roots below, the native selector
-  // engine finds menus far faster than matching element by element.
-  const found = hostsShadowRoot(node)
-    ? deepQueryAll(node, MENU_SELECTOR)
-    : [...(node.matches(MENU_SELECTOR) ? [node] : []), ...Array.from(node.querySelectorAll(MENU_SELECTOR))];
-  return found.filter((menu) => !menu.hasAttribute(OWN_ATTRIBUTE));
-}
-
-const MENU_SELECTOR = '[role="menu"]';
-
-function hostsShadowRoot(element: Element): boolean {
-  if (element.shadowRoot) return true;
-  const descendants = element.getElementsByTagName('*');
-  for (let index = 0; index < descendants.length; index++) if (descendants[index]!.shadowRoot) return true;
-  return false;
+  return deepQueryAll(node, MENU_SELECTOR).filter((menu) => !isOwn(menu));
 }
 
 /**
- * The mutation filter: only an added element can bring a menu (text, comments, attribute and
- * character-data changes never do), and nothing the overlay added itself counts.
+ * The mutation filter: an added element, or a changed class / `open` / `hidden` (a menu kept in
+ * the DOM and shown again). Nothing the overlay added itself counts.
  */
 export function mayBringMenu(record: MutationRecord): boolean {
+  if (record.type === 'attributes') return isElement(record.target) && !isOwn(record.target);
   if (record.type !== 'childList' || record.addedNodes.length === 0) return false;
   for (const node of Array.from(record.addedNodes)) {
     if (isElement(node) && !node.hasAttribute(OWN_ATTRIBUTE)) return true;

@@ -87,15 +87,13 @@ function safeDecode(value: string): string {
 }
 
 /**
- * Mixpanel's Integrations page (Data Management → Integrations, the article's wording) and its
- * successor, Destinations (Data → Destinations, reference/mixpanel-api.md §5.3). Their real paths
- * are not public; these follow the app's grammar, with or without `/view/{wid}`:
- * `/project/{pid}/data-management/integrations`, `/project/{pid}/data/destinations`, and the
- * `/app/{app}` forms `/project/{pid}/app/integrations`, `/project/{pid}/app/destinations`.
- * Sub-pages (`…/destinations/braze`, `…#syncs`) count: the list may show there too.
+ * Addresses that name Mixpanel's Integrations page or its successor, Destinations: the 2024 page
+ * lives at `/project/{pid}/view/{wid}/app/integrations` (shared/reference/mixpanel-web-app.md §1);
+ * the 2026 Destinations address is not public, `/app/destinations` is the likely one. This is only
+ * a hint for how long to wait for the list: the page is recognised by its content on any project
+ * page (see integrations.ts). Sub-pages (`…/destinations/braze`, `…#syncs`) count.
  */
-const DESTINATIONS_PATH =
-  /^\/project\/\d{1,18}(?:\/view\/\d{1,18})?\/(?:data-management\/integrations|data\/destinations|app\/(?:integrations|destinations))(?:\/|$)/;
+const DESTINATIONS_PATH = /^\/project\/\d{1,18}(?:\/view\/\d{1,18})?\/app\/(?:integrations|destinations)(?:\/|$)/;
 
 export function isDestinationsUrl(url: string | URL): boolean {
   const parsed = toUrl(url);

@@ -10,7 +10,13 @@ import { RunCountsSchema, RunSummarySchema, type RunCounts, type RunSummary } fr
 export const ACTIVE_PHASES = ['reading', 'diffing', 'reviewing', 'delivering', 'committing'] as const;
 export type ActivePhase = (typeof ACTIVE_PHASES)[number];
 
-export const RejectionSchema = z.object({ identity: z.string(), code: z.number(), error: z.string() });
+export const RejectionSchema = z.object({
+  identity: z.string(),
+  code: z.number(),
+  error: z.string(),
+  /** Runs in a row in which CleverTap refused this identity. */
+  failures: z.number().optional(),
+});
 export type Rejection = z.infer<typeof RejectionSchema>;
 /** How many rejections a run keeps with their reasons; the count is always complete. */
 export const MAX_KEPT_REJECTIONS = 1000;
@@ -39,6 +45,9 @@ export const ActiveRunSchema = z.object({
   /** Delivery steps and the batch numbers each has finished, so a resumed run sends nothing twice. */
   delivered: z.record(z.string(), z.array(z.number())),
   segmentId: z.number().optional(),
+  segment: z.enum(['replaced', 'unchanged']).optional(),
+  /** When the read finished: a run resumed much later reads the cohort again. */
+  readAt: z.number().optional(),
 });
 export type ActiveRun = z.infer<typeof ActiveRunSchema>;
 

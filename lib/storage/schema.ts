@@ -4,9 +4,10 @@
  * Nothing here holds a secret: passcode and service-account secret live in lib/storage/secrets.ts.
  */
 import { z } from 'zod';
+import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS } from '../regions';
 
-export const CLEVERTAP_REGIONS = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const;
-export const MIXPANEL_REGIONS = ['us', 'eu', 'in'] as const;
+export const CLEVERTAP_REGIONS = CLEVERTAP_REGION_IDS;
+export const MIXPANEL_REGIONS = MIXPANEL_REGION_IDS;
 
 export const CleverTapConnectionSchema = z.object({
   accountId: z.string().min(1),
@@ -21,6 +22,8 @@ export const MixpanelConnectionSchema = z.object({
   region: z.enum(MIXPANEL_REGIONS),
   workspaceId: z.number().int().positive().optional(),
   projectName: z.string().optional(),
+  /** False when no signal Mixpanel gives settled whether the account is an Admin (it connected anyway). */
+  adminConfirmed: z.boolean().optional(),
   connectedAt: z.number(),
 });
 export type MixpanelConnection = z.infer<typeof MixpanelConnectionSchema>;
@@ -112,9 +115,12 @@ export const RunSummarySchema = z.object({
   counts: RunCountsSchema,
   mixpanelQueries: z.number(),
   clevertapRequests: z.number(),
-  /** Rejected by CleverTap, with its reason; capped, `counts.rejected` has the full number. */
-  rejections: z.array(z.object({ identity: z.string(), code: z.number(), error: z.string() })),
+  /** Rejected by CleverTap, with its reason and how many runs in a row it failed; capped, `counts.rejected` has the full number. */
+  rejections: z.array(z.object({ identity: z.string(), code: z.number(), error: z.string(), failures: z.number().optional() })),
   segmentId: z.number().optional(),
+  /** The custom list was uploaded, or left alone because the membership did not change. */
+  segment: z.enum(['replaced', 'unchanged']).optional(),
+  segmentName: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -157,6 +163,8 @@ export const SyncSchema = z.object({
   nextRunAt: z.number().optional(),
   /** Set when the schedule cannot keep up with the query budget, with the time a run can next start. */
   behindUntil: z.number().optional(),
+  /** The CleverTap segment this sync owns, chosen when it was created: a renamed cohort keeps it. */
+  segmentName: z.string().optional(),
 });
 export type Sync = z.infer<typeof SyncSchema>;
 

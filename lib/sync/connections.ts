@@ -5,7 +5,7 @@
 import { CleverTapClient } from '../clevertap/client';
 import { isApiError } from '../http/errors';
 import { MixpanelClient } from '../mixpanel/client';
-import { findProject, projectRole, selectWorkspaceId } from '../mixpanel/me';
+import { adminVerdict, findProject, projectRole, selectWorkspaceId, type AdminVerdict, type ProjectAccess } from '../mixpanel/me';
 import type { CleverTapConnectResult, MixpanelConnectResult } from '../messages';
 import { updateAppState } from '../storage/app-state';
 import type { CleverTapConnection, MixpanelConnection } from '../storage/schema';
@@ -41,12 +41,13 @@ export async function connectMixpanel(
         message: `This service account has no access to project ${input.projectId} in this data residency. Check the Project ID, and that the project lives in the ${input.region.toUpperCase()} region.`,
       };
     }
-    if (!access.isAdmin) {
-      const role = access.role ?? access.organizationRole ?? 'unknown';
+    const client = new MixpanelClient(input, options);
+    const verdict = await decideAdmin(client, access, input.username, input.projectId);
+    if (verdict.kind === 'below-admin') {
       return {
         connected: false,
         reason: 'not-admin',
-        message: `The service account’s role is “${role}”. Cohort Sync is for project admins: give the service account the Admin or Owner role in this project.`,
+        message: `The service account’s role in project ${input.projectId} is “${capitalise(verdict.role)}”. Cohort Sync is for project admins: give the service account the Admin or Owner role in this project.`,
       };
     }
     const workspaceId = findProject(me, input.projectId)?.hasWorkspaces ? selectWorkspaceId(me, input.projectId) : undefined;
@@ -56,6 +57,7 @@ export async function connectMixpanel(
       region: input.region,
       ...(workspaceId === undefined ? {} : { workspaceId }),
       projectName: findProject(me, input.projectId)?.name,
+      adminConfirmed: verdict.kind === 'admin',
       connectedAt: env.now(),
     };
     let cohorts;
@@ -87,6 +89,30 @@ export async function connectMixpanel(
     throw error;
   }
 }
+
+/**
+ * /me first; when it does not settle the role, the project's service-account list, which carries
+ * each account's project role. That list may be closed to non-admins or absent: then it says nothing.
+ */
+async function decideAdmin(
+  client: MixpanelClient,
+  access: ProjectAccess,
+  username: string,
+  projectId: number,
+): Promise<AdminVerdict> {
+  const fromMe = adminVerdict(access);
+  if (fromMe.kind !== 'unconfirmed') return fromMe;
+  try {
+    const members = await client.projectServiceAccounts(projectId);
+    const self = members.find((member) => member.username === username);
+    return adminVerdict(access, self?.role);
+  } catch (error) {
+    if (isApiError(error) && (error.kind === 'network' || error.kind === 'timeout')) throw error;
+    return fromMe;
+  }
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export async function disconnect(service: 'clevertap' | 'mixpanel'): Promise<void> {
   await deleteSecret(service);

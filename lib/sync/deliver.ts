@@ -5,9 +5,21 @@
  */
 import { forEachConcurrent } from '../http/concurrency';
 import type { CleverTapClient, ProfileRecord, UploadResult } from '../clevertap/client';
+import { ApiError } from '../http/errors';
+import { identityHash } from '../storage/identity-hash';
 import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
-import { CHANGE_CHUNK, readChangeChunk, snapshotIdentities, type Change, type ChangeOp, type Member } from '../storage/snapshots';
-import type { Settings } from '../storage/schema';
+import {
+  CHANGE_CHUNK,
+  getCommitted,
+  loadSnapshotHashes,
+  readChangeChunk,
+  snapshotIdentities,
+  type Change,
+  type ChangeOp,
+  type Member,
+} from '../storage/snapshots';
+import type { RunSummary, Settings } from '../storage/schema';
+import { recordOutcome, type RejectedStore } from './rejected-record';
 
 /** Records per upload request: CleverTap's maximum, and the size of a stored change chunk. */
 export const BATCH_SIZE = CHANGE_CHUNK;
@@ -20,6 +32,12 @@ export interface DeliverContext {
   settings: Settings;
   cohortId: number;
   cohortName: string;
+  /** The segment this sync owns (stored on the sync); defaults to prefix + cohort name. */
+  segmentName?: string;
+  /** Identities CleverTap refused in earlier runs of this sync. */
+  rejected: RejectedStore;
+  /** The last run filed for this sync: if it left the segment equal to the committed snapshot, an unchanged run uploads nothing. */
+  previous?: RunSummary;
   signal: AbortSignal;
   /** CleverTap requests made since the last call: folded into the checkpoint. */
   takeRequests: () => number;
@@ -51,10 +69,10 @@ export function usesProperty(settings: Settings): boolean {
 }
 
 export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
-  let run = start;
+  let run = await retryRejected(start, ctx);
   const steps = batchSteps(run, ctx);
   const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (usesSegment(ctx.settings) ? 1 : 0);
-  let done = Object.values(run.delivered).reduce((sum, batches) => sum + batches.length, 0);
+  let done = [...steps.map((step) => step.name), 'segment'].reduce((sum, name) => sum + (run.delivered[name]?.length ?? 0), 0);
 
   for (const step of steps) {
     const finished = new Set(run.delivered[step.name] ?? []);
@@ -76,20 +94,7 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   }
 
   if (usesSegment(ctx.settings) && !(run.delivered.segment ?? []).includes(0)) {
-    ctx.signal.throwIfAborted();
-    const result = await ctx.clevertap.replaceCustomListSegment({
-      name: segmentName(ctx.settings, ctx.cohortName),
-      email: ctx.settings.notificationEmail,
-      creator: SEGMENT_CREATOR,
-      identities: snapshotIdentities(run.snapshot),
-    }, { signal: ctx.signal });
-    run = {
-      ...run,
-      segmentId: result.segmentId,
-      delivered: { ...run.delivered, segment: [0] },
-      clevertapRequests: run.clevertapRequests + ctx.takeRequests(),
-    };
-    await saveRun(run);
+    run = await deliverSegment(run, ctx);
     await ctx.onProgress(run, ++done, total);
   }
 
@@ -102,9 +107,10 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
 export function addRecord(settings: Settings, cohortName: string): (change: Member) => ProfileRecord {
   return (change) => ({
     identity: change.identity,
-    profileData: usesProperty(settings)
-      ? { ...change.profile, [settings.propertyName]: { $add: [cohortName] } }
-      : { ...change.profile },
+    profileData: creatingProfileData(
+      change.identity,
+      usesProperty(settings) ? { ...change.profile, [settings.propertyName]: { $add: [cohortName] } } : { ...change.profile },
+    ),
   });
 }
 
@@ -133,13 +139,17 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
             { op: 'add', count: run.counts.added },
             { op: 'remove', count: run.counts.removed },
           ],
-          send: (changes) =>
-            clevertap.uploadProfiles(changes.map((change) => (change.op === 'add' ? upsert(change) : unset(change))), { signal }),
+          send: (changes) => {
+            const adds = changes.filter((change) => change.op === 'add').map(upsert);
+            const removes = changes.filter((change) => change.op === 'remove').map(unset);
+            // Only the adds enter the rejected-identities record: a refused $remove is of someone who left.
+            return uploadTracked(ctx, [...adds, ...removes], adds);
+          },
         }
       : {
           name: addStepName(settings),
           parts: [{ op: 'add', count: run.counts.added }],
-          send: (changes) => clevertap.uploadProfiles(changes.map(upsert), { signal }),
+          send: (changes) => uploadTracked(ctx, changes.map(upsert)),
         },
   ];
   if (settings.events.enabled) {
@@ -200,4 +210,142 @@ async function readBatch(runId: string, parts: readonly StepPart[], batch: numbe
     start = 0;
   }
   return out;
+}
+
+
+/**
+ * CleverTap marks profileData "Required", and an upsert without any may create no profile: a user
+ * with no e-mail, phone or name still gets one field, their own Identity.
+ */
+export function creatingProfileData(identity: string, profileData: Record<string, unknown>): Record<string, unknown> {
+  return Object.keys(profileData).length > 0 ? profileData : { Identity: identity };
+}
+
+export type TrackedUploadContext = Pick<DeliverContext, 'clevertap' | 'rejected' | 'signal'>;
+
+/**
+ * Uploads profiles and keeps the rejected-identities record in step for the `tracked` ones (all by
+ * default): refused ones are tried again by later runs.
+ */
+export async function uploadTracked(
+  ctx: TrackedUploadContext,
+  records: ProfileRecord[],
+  tracked: readonly ProfileRecord[] = records,
+): Promise<UploadResult> {
+  const result = await ctx.clevertap.uploadProfiles(records, { signal: ctx.signal });
+  const trackedIds = new Set(tracked.map((record) => record.identity));
+  const rejected = await ctx.rejected.update((current) =>
+    recordOutcome(current, tracked, result.rejected.filter((rejection) => trackedIds.has(rejection.identity))),
+  );
+  return {
+    ...result,
+    rejected: result.rejected.map((rejection) => ({ ...rejection, failures: rejected[rejection.identity]?.failures ?? 1 })),
+  };
+}
+
+/**
+ * Users CleverTap refused in earlier runs are not in CleverTap although the committed snapshot has
+ * them, so no diff would send them again: send them here, unless they left the cohort this run.
+ */
+async function retryRejected(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
+  if ((start.delivered['profiles-retry'] ?? []).includes(0)) return start;
+  const stored = await ctx.rejected.read();
+  const left = new Set<string>();
+  for (let chunk = 0; chunk < batchCount(start.counts.removed); chunk++) {
+    for (const change of await readChangeChunk(start.runId, 'remove', chunk)) left.add(change.identity);
+  }
+  if (left.size > 0) {
+    await ctx.rejected.update((current) => Object.fromEntries(Object.entries(current).filter(([identity]) => !left.has(identity))));
+  }
+  // Only members of the committed snapshot: anyone else refused is new in this run (an upsert during
+  // the read may already have been refused) and the add step sends them, so nobody is sent twice.
+  const committed = Object.keys(stored).length > 0 ? await getCommitted(start.syncId) : undefined;
+  const known = committed ? await loadSnapshotHashes(committed.snapshot) : undefined;
+  const records = Object.entries(stored)
+    .filter(([identity]) => !left.has(identity) && known?.has(identityHash(identity)) === true)
+    .map(([identity, entry]): ProfileRecord => ({ identity, profileData: creatingProfileData(identity, entry.profile) }));
+  let run = start;
+  let recovered = 0;
+  for (let offset = 0; offset < records.length; offset += BATCH_SIZE) {
+    ctx.signal.throwIfAborted();
+    const batch = records.slice(offset, offset + BATCH_SIZE);
+    const result = await uploadTracked(ctx, batch);
+    recovered += batch.length - result.rejected.length;
+    run = recordBatch(run, 'profiles-retry-batches', offset / BATCH_SIZE, result, ctx.takeRequests());
+  }
+  run = { ...run, delivered: { ...run.delivered, 'profiles-retry': [0, recovered] } };
+  await saveRun(run);
+  return run;
+}
+
+/** Profiles this run created or recovered: a custom list must then be uploaded, even if nobody joined or left. */
+function recoveredProfiles(run: ActiveRun): number {
+  return run.delivered['profiles-retry']?.[1] ?? 0;
+}
+
+/** Rounds a run waits for new profiles to become visible before uploading the list regardless. */
+const MAX_PROFILE_WAITS = 3;
+/** New profiles sampled for visibility: the last ones upserted, which CleverTap ingests last. */
+const VISIBILITY_SAMPLE = 5;
+
+/**
+ * Replaces the custom list, unless nothing changed since the last upload of this segment (every
+ * upload makes CleverTap e-mail the admin). New profiles must be visible first: a custom list only
+ * qualifies profiles CleverTap already holds.
+ */
+async function deliverSegment(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
+  let run = start;
+  const name = ctx.segmentName ?? segmentName(ctx.settings, ctx.cohortName);
+  const previous = ctx.previous;
+  const unchanged =
+    run.counts.added === 0 &&
+    run.counts.removed === 0 &&
+    recoveredProfiles(run) === 0 &&
+    previous?.outcome === 'synced' &&
+    previous.segmentName === name &&
+    previous.segment !== undefined;
+  if (unchanged) {
+    run = { ...run, segment: 'unchanged', segmentId: previous.segmentId, delivered: { ...run.delivered, segment: [0] } };
+    await saveRun(run);
+    return run;
+  }
+  ctx.signal.throwIfAborted();
+  const waited = await awaitNewProfiles(run, ctx);
+  run = waited.run;
+  const result = await ctx.clevertap.replaceCustomListSegment(
+    { name, email: ctx.settings.notificationEmail, creator: SEGMENT_CREATOR, identities: snapshotIdentities(run.snapshot) },
+    { signal: ctx.signal },
+  );
+  run = {
+    ...run,
+    segmentId: result.segmentId,
+    // Uploaded before every new profile was seen: not proof the segment is whole, so the next run uploads again.
+    ...(waited.confirmed ? { segment: 'replaced' as const } : {}),
+    delivered: { ...run.delivered, segment: [0] },
+    clevertapRequests: run.clevertapRequests + ctx.takeRequests(),
+  };
+  await saveRun(run);
+  return run;
+}
+
+async function awaitNewProfiles(start: ActiveRun, ctx: DeliverContext): Promise<{ run: ActiveRun; confirmed: boolean }> {
+  const waits = start.delivered['profile-waits']?.[0] ?? 0;
+  if (start.counts.added === 0) return { run: start, confirmed: true };
+  if (waits >= MAX_PROFILE_WAITS) return { run: start, confirmed: false };
+  const lastChunk = await readChangeChunk(start.runId, 'add', batchCount(start.counts.added) - 1);
+  // Identities CleverTap refused have no profile to wait for; later runs send them again.
+  const refused = await ctx.rejected.read();
+  const sample = lastChunk
+    .map((change) => change.identity)
+    .filter((identity) => !(identity in refused))
+    .slice(-VISIBILITY_SAMPLE);
+  const missing = await ctx.clevertap.awaitProfiles(sample, { signal: ctx.signal });
+  if (missing.length === 0) return { run: start, confirmed: true };
+  const run: ActiveRun = { ...start, delivered: { ...start.delivered, 'profile-waits': [waits + 1] } };
+  await saveRun(run);
+  throw new ApiError(
+    'clevertap',
+    'server',
+    `CleverTap has not yet made the new profiles visible (${missing.length} of ${sample.length} checked are missing), and a segment only counts profiles CleverTap already holds. The segment upload is tried again in a few minutes.`,
+  );
 }

@@ -17,13 +17,16 @@ import {
   startEarlyAdds,
   stopEarlyAdds,
 } from '../storage/snapshots';
-import { addRecord, UPLOAD_CONCURRENCY } from './deliver';
+import { addRecord, UPLOAD_CONCURRENCY, uploadTracked } from './deliver';
+import type { RejectedStore } from './rejected-record';
 
 export interface EarlyUpsertContext {
   clevertap: CleverTapClient;
   settings: Settings;
   cohortName: string;
   signal: AbortSignal;
+  /** Refused identities go here as in the delivery phase, so later runs send them again. */
+  rejected: RejectedStore;
   takeRequests: () => number;
 }
 
@@ -45,7 +48,7 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
   const send = async (chunk: number) => {
     const changes = await readChangeChunk(run.runId, 'add', chunk);
     if (changes.length === 0) return;
-    const result = await ctx.clevertap.uploadProfiles(changes.map(toRecord), { signal: ctx.signal });
+    const result = await uploadTracked(ctx, changes.map(toRecord));
     await recordEarlyBatch(run.snapshot, chunk, result.rejected, ctx.takeRequests());
   };
   const pump = () => {

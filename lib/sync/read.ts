@@ -16,6 +16,7 @@ export interface ReadContext {
   mixpanel: MixpanelClient;
   cohortId: number;
   signal: AbortSignal;
+  now?: () => number;
   /** Mixpanel requests made since the last call: folded into the checkpoint. */
   takeQueries: () => number;
   onPage: (run: ActiveRun) => Promise<void>;
@@ -34,7 +35,15 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
         run = await stageEngagePage(run, page, ctx.takeQueries());
         await ctx.onPage(run);
       }
-      break;
+      // A read that ends before page 0's total (an expired session may answer `200 []`) is not the
+      // whole cohort: treating it as one would remove everyone not yet read.
+      const shortBy = shortfall(run);
+      if (shortBy === 0) break;
+      throw new ApiError(
+        'mixpanel',
+        'session-expired',
+        `Mixpanel's answer for cohort ${ctx.cohortId} ended after ${run.counts.read.toLocaleString('en-US')} of ${run.read.total.toLocaleString('en-US')} profiles; nobody was removed and the read starts again.`,
+      );
     } catch (error) {
       const expired = error instanceof ApiError && error.kind === 'session-expired';
       if (!expired) throw error;
@@ -42,13 +51,34 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
       const exhausted = run.read.restarts >= MAX_READ_RESTARTS;
       run = await restartRead(run, exhausted ? 0 : run.read.restarts + 1);
       // A later retry starts a fresh session rather than resuming the dead one.
-      if (exhausted) throw new ApiError('mixpanel', 'session-expired', `Mixpanel's paging session for cohort ${ctx.cohortId} kept expiring during the read (${MAX_READ_RESTARTS} restarts).`, error.status);
+      if (exhausted) {
+        throw new ApiError(
+          'mixpanel',
+          'session-expired',
+          `Mixpanel's paging session for cohort ${ctx.cohortId} kept expiring or ending early during the read (${MAX_READ_RESTARTS} restarts); nobody was removed and the run is tried again later.`,
+          error.status,
+        );
+      }
     }
   }
-  run = { ...run, phase: 'diffing', mixpanelQueries: run.mixpanelQueries + ctx.takeQueries() };
+  run = { ...run, phase: 'diffing', readAt: (ctx.now ?? Date.now)(), mixpanelQueries: run.mixpanelQueries + ctx.takeQueries() };
   await saveRun(run);
   return run;
 }
+
+/**
+ * Profiles missing from a finished read, against page 0's `total`. Mixpanel fixes a session's
+ * membership at page 0, so the two should agree; a hair of slack keeps a total that counts
+ * differently by a profile or two from failing every run.
+ */
+export function shortfall(run: ActiveRun): number {
+  const missing = run.read.total - run.counts.read;
+  const tolerance = Math.floor(run.read.total * READ_TOLERANCE);
+  return missing > tolerance ? missing : 0;
+}
+
+/** Share of page 0's total a read may fall short by (0.1 %). */
+const READ_TOLERANCE = 0.001;
 
 async function restartRead(run: ActiveRun, restarts: number): Promise<ActiveRun> {
   await deleteSnapshot(run.snapshot);

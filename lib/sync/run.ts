@@ -9,10 +9,12 @@ import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
 import type { RunSummary, Settings, Sync } from '../storage/schema';
 import { commitRun, deleteSnapshot, getCommitted } from '../storage/snapshots';
 import { brakeReason } from './brake';
-import { addStepName, deliver } from './deliver';
+import { addStepName, deliver, segmentName } from './deliver';
 import { diffSnapshots } from './diff';
 import { startEarlyUpserts } from './pipeline';
 import { readCohort } from './read';
+import { rejectedStore } from './rejected';
+import { rereadIfStale } from './stale';
 
 export interface RunContext {
   sync: Sync;
@@ -21,6 +23,8 @@ export interface RunContext {
   clevertap: CleverTapClient;
   signal: AbortSignal;
   now: () => number;
+  /** The sync period: a run resumed after waiting longer than this reads the cohort again. */
+  periodMs?: number;
   takeQueries: () => number;
   takeRequests: () => number;
   onProgress: (run: ActiveRun, done: number, total: number) => Promise<void>;
@@ -32,14 +36,20 @@ export type RunResult =
 
 export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<RunResult> {
   let run = start;
+  if (ctx.periodMs !== undefined) run = await rereadIfStale(run, ctx.now(), ctx.periodMs);
   if (run.phase === 'reading') {
     // New members' profiles are upserted while the read goes on; everything else waits for it.
-    const early = await startEarlyUpserts(run, { ...ctx, cohortName: ctx.sync.cohortName });
+    const early = await startEarlyUpserts(run, {
+      ...ctx,
+      cohortName: ctx.sync.cohortName,
+      rejected: rejectedStore(run.syncId),
+    });
     try {
       run = await readCohort(run, {
         mixpanel: ctx.mixpanel,
         cohortId: ctx.sync.cohortId,
         signal: ctx.signal,
+        now: ctx.now,
         takeQueries: ctx.takeQueries,
         onPage: (current) => ctx.onProgress(current, current.counts.read, Math.max(current.read.total, current.counts.read)),
       });
@@ -67,6 +77,9 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
       settings: ctx.settings,
       cohortId: ctx.sync.cohortId,
       cohortName: ctx.sync.cohortName,
+      segmentName: segmentNameOf(ctx.sync, ctx.settings),
+      previous: ctx.sync.lastRun,
+      rejected: rejectedStore(run.syncId),
       signal: ctx.signal,
       takeRequests: ctx.takeRequests,
       onProgress: ctx.onProgress,
@@ -112,7 +125,7 @@ async function commit(start: ActiveRun, ctx: RunContext): Promise<RunSummary> {
     mixpanelQueries: start.mixpanelQueries + ctx.takeQueries(),
     clevertapRequests: start.clevertapRequests + ctx.takeRequests(),
   };
-  const summary = summarize(run, 'synced', ctx.now());
+  const summary = { ...summarize(run, 'synced', ctx.now()), segmentName: segmentNameOf(ctx.sync, ctx.settings) };
   const replaced = await commitRun(run, summary, run.counts.exported, ctx.settings.historyLimit);
   if (replaced) await deleteSnapshot(replaced);
   return summary;
@@ -137,5 +150,11 @@ export function summarize(
     clevertapRequests: run.clevertapRequests,
     rejections: run.rejections,
     ...(run.segmentId === undefined ? {} : { segmentId: run.segmentId }),
+    ...(run.segment === undefined ? {} : { segment: run.segment }),
   };
+}
+
+/** The segment stored on the sync; syncs made before names were stored use prefix + cohort name. */
+export function segmentNameOf(sync: Sync, settings: Settings): string {
+  return sync.segmentName ?? segmentName(settings, sync.cohortName);
 }

@@ -13,7 +13,9 @@ import { syncIdFor, type RunSummary, type Settings, type Sync, type SyncStatus, 
 import { commitRun, deleteSnapshot, forgetSync, getCommitted } from '../storage/snapshots';
 import { BudgetExhaustedError, budgetFor } from './budget';
 import { clevertapClient, mixpanelClient, NotConnectedError } from './clients';
-import { usesSegment } from './deliver';
+import { segmentName, usesSegment } from './deliver';
+import { forgetRejected } from './rejected';
+import { chooseSegmentName } from './segment-names';
 import type { Environment } from './environment';
 import { executeRun, summarize } from './run';
 import { patchSync, PAUSED_BY_USER, setStatus } from './state';
@@ -49,20 +51,29 @@ export class SyncService {
     let sync: Sync | undefined;
     await updateAppState((state) => {
       const existing = state.syncs.find((candidate) => candidate.id === id);
+      const others = state.syncs.filter((candidate) => candidate.id !== id);
+      const projectId = connections.mixpanel!.projectId;
       // A cohort has one sync: starting it again changes its type, never adds a second one.
       sync = existing
-        ? { ...existing, cohortName, type, status: { state: 'scheduled' } }
+        ? {
+            ...existing,
+            cohortName,
+            type,
+            status: { state: 'scheduled' },
+            // Kept from the first export, so a renamed cohort keeps its segment.
+            segmentName: existing.segmentName ?? segmentName(state.settings, existing.cohortName),
+          }
         : {
             id,
-            projectId: connections.mixpanel!.projectId,
+            projectId,
             cohortId,
             cohortName,
             type,
             createdAt: now,
             status: { state: 'scheduled' },
+            segmentName: chooseSegmentName(state.settings, { cohortId, cohortName, projectId }, others),
           };
       if (type === 'one-time') delete sync.nextRunAt;
-      const others = state.syncs.filter((candidate) => candidate.id !== id);
       return { ...state, syncs: [...others, sync] };
     });
     await this.schedule(sync!);
@@ -103,6 +114,7 @@ export class SyncService {
     await browser.alarms.clear(SYNC_ALARM_PREFIX + syncId);
     await updateAppState((state) => ({ ...state, syncs: state.syncs.filter((sync) => sync.id !== syncId) }));
     await forgetSync(syncId);
+    await forgetRejected(syncId);
   }
 
   async review(syncId: string, decision: 'confirm' | 'discard'): Promise<Sync> {
@@ -235,6 +247,7 @@ export class SyncService {
         clevertap,
         signal: controller.signal,
         now: this.env.now,
+        periodMs: this.env.periodMinutes * 60_000,
         takeQueries: take('queries'),
         takeRequests: take('requests'),
         onProgress: (current, done, total) =>
@@ -284,7 +297,9 @@ export class SyncService {
       return;
     }
     await setStatus(sync.id, { state: 'failed', reason }, await this.nextRun(sync));
-    await browser.alarms.create(RESUME_ALARM, { delayInMinutes: RETRY_FAILED_AFTER_MINUTES });
+    // Never sooner than the service's own Retry-After.
+    const retryAfterMinutes = isApiError(error) ? (error.retryAfterMs ?? 0) / 60_000 : 0;
+    await browser.alarms.create(RESUME_ALARM, { delayInMinutes: Math.max(RETRY_FAILED_AFTER_MINUTES, retryAfterMinutes) });
     await this.notifyIf(settings, `Sync failed: ${sync.cohortName}`, `${reason} It will be retried.`);
   }
 

@@ -1,4 +1,5 @@
 /** The words the UI uses for stored values, in one place (the article's wording). */
+import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION as DEFAULT_REGION, MIXPANEL_REGIONS } from '../regions';
 import type {
   CleverTapConnection,
   DeliveryMode,
@@ -12,22 +13,11 @@ import type {
 export type CleverTapRegionId = CleverTapConnection['region'];
 export type MixpanelRegionId = MixpanelConnection['region'];
 
-/** In the order the form offers them; Europe is CleverTap's default region. */
-export const CLEVERTAP_REGION_OPTIONS: readonly { id: CleverTapRegionId; label: string }[] = [
-  { id: 'eu1', label: 'Europe' },
-  { id: 'in1', label: 'India' },
-  { id: 'sg1', label: 'Singapore' },
-  { id: 'us1', label: 'United States' },
-  { id: 'aps3', label: 'Indonesia' },
-  { id: 'mec1', label: 'Middle East (UAE)' },
-];
-export const DEFAULT_CLEVERTAP_REGION: CleverTapRegionId = 'eu1';
+/** In the order the form offers them (lib/regions.ts); Europe is CleverTap's default region. */
+export const CLEVERTAP_REGION_OPTIONS: readonly { id: CleverTapRegionId; label: string }[] = CLEVERTAP_REGIONS;
+export const DEFAULT_CLEVERTAP_REGION: CleverTapRegionId = DEFAULT_REGION;
 
-export const MIXPANEL_REGION_OPTIONS: readonly { id: MixpanelRegionId; label: string }[] = [
-  { id: 'us', label: 'US' },
-  { id: 'eu', label: 'EU' },
-  { id: 'in', label: 'India' },
-];
+export const MIXPANEL_REGION_OPTIONS: readonly { id: MixpanelRegionId; label: string }[] = MIXPANEL_REGIONS;
 
 export function clevertapRegionLabel(region: CleverTapRegionId): string {
   return CLEVERTAP_REGION_OPTIONS.find((option) => option.id === region)?.label ?? region;

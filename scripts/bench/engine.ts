@@ -322,9 +322,11 @@ export async function churnRerun(
   forgetCohort(apis, cohortId);
   await browser.saveSettings({ deliveryMode: 'segment' });
   const { added, removed } = run.summary.counts;
-  // An unchanged membership needs no custom-list replacement at all.
+  // Segment mode: batches, a visibility check of the last (at most 5) new profiles, and the list's
+  // 3 steps (none for an unchanged membership).
   const listCalls = mode === 'segment' && added + removed > 0 ? 3 : 0;
-  const clevertapFloor = mode === 'segment' ? batchesOf(added) + listCalls : batchesOf(added + removed);
+  const visibilityChecks = added > 0 ? Math.min(5, added % 1000 || 1000) : 0;
+  const clevertapFloor = mode === 'segment' ? batchesOf(added) + visibilityChecks + listCalls : batchesOf(added + removed);
   const profilesNow = members - seeded.withoutProfile - leaving.length + joining;
   return {
     mode,

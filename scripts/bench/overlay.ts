@@ -1,7 +1,10 @@
 /**
  * What the overlay costs the Mixpanel page: script sizes (gzip), main-thread time per mutation
- * batch on a heavy page (thousands of nodes, a live chart mutating every 8 ms), and the delay from
- * a menu appearing to our item being in it.
+ * batch on a heavy page (thousands of nodes, a live chart mutating every 8 ms), armed with the
+ * role-based fixture's menu open and with the Panel-style fixture's menu open (`?ui=panel`: no
+ * roles, shadow roots two deep, kept in the DOM), and the delay from a menu appearing to our item
+ * being in it. "Idle" is traced once the page has settled: after an address change the content
+ * script looks for the Integrations / Destinations list a few times (lib/overlay/integrations.ts).
  */
 import type { CDPSession, Page } from '@playwright/test';
 import type { ServerResponse } from 'node:http';
@@ -12,6 +15,7 @@ import type { EmulatorRequest } from '../../test/emulators/hub';
 import { createCleverTapEmulator } from '../../test/emulators/clevertap';
 import { createMixpanelEmulator, FIXTURE } from '../../test/emulators/mixpanel';
 import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../../test/fixtures/mixpanel';
+import { CLEVERTAP_LABEL } from '../../lib/overlay/menu';
 import { EXTENSION_DIR, launchBench, sleep } from './browser';
 import { percentile } from './stats';
 
@@ -176,13 +180,24 @@ export interface OverlayResult {
 
 const US = FIXTURE.usProject.id;
 const LEXICON = `https://mixpanel.com/project/${US}/view/1/app/lexicon?churn=1#cohorts`;
+const PANEL_LEXICON = `https://mixpanel.com/project/${US}/view/1/app/lexicon?churn=1&ui=panel#cohorts`;
 const TRACE_MS = 4000;
+/** The content script's last look for a destinations list after an address change is at 4 s. */
+const SETTLE_MS = 4500;
 
-async function openLexicon(page: Page): Promise<void> {
+async function openLexicon(page: Page, url = LEXICON): Promise<void> {
   await page.bringToFront();
-  await page.goto(LEXICON);
-  await page.getByRole('button', { name: 'More actions' }).first().waitFor();
-  await sleep(500);
+  await page.goto(url);
+  await page.locator(url === LEXICON ? 'mp-icon-button' : 'mp-select').first().waitFor();
+  await sleep(SETTLE_MS);
+}
+
+async function openPanelExport(page: Page): Promise<void> {
+  const cohort = FIXTURE_COHORTS[0]!.name;
+  const row = page.locator('div.mp-table-row').filter({ has: page.locator('.cell-cohort-name').getByText(cohort, { exact: true }) });
+  await row.locator('mp-select a.mp-button-link').click();
+  await page.locator('mp-select.is-open li[aria-label="Export to..."]').hover();
+  await page.locator(`mp-select.is-open li[aria-label="${CLEVERTAP_LABEL}"]`).waitFor();
 }
 
 async function openExportSubmenu(page: Page): Promise<void> {
@@ -190,7 +205,7 @@ async function openExportSubmenu(page: Page): Promise<void> {
   const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: cohort, exact: true }) });
   await row.first().getByRole('button', { name: 'More actions' }).click();
   await page.getByRole('menu', { name: 'Cohort actions' }).getByRole('menuitem', { name: 'Export to…' }).hover();
-  await page.getByRole('menuitem', { name: 'CleverTap', exact: true }).waitFor();
+  await page.getByRole('menuitem', { name: CLEVERTAP_LABEL, exact: true }).waitFor();
 }
 
 export async function overlayBench(): Promise<OverlayResult> {
@@ -226,6 +241,12 @@ export async function overlayBench(): Promise<OverlayResult> {
     costs.push(summarize('extension, armed (cohort menu open)', armed.events, armed.ticks, browser.extensionId));
     await page.keyboard.press('Escape');
     menu = await menuDelay(page, 20);
+
+    await openLexicon(page, PANEL_LEXICON);
+    await openPanelExport(page);
+    const panel = await trace(page, cdp, TRACE_MS);
+    costs.push(summarize('extension, armed (Panel-style menu open, no roles)', panel.events, panel.ticks, browser.extensionId));
+    await page.keyboard.press('Escape');
   } finally {
     await browser.close();
   }

@@ -6,6 +6,7 @@
 import { chromium, type BrowserContext } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { revealClosedShadowRoots } from '../../test/e2e/closed-shadow-roots';
 import { CHROMIUM_PATH, chromiumArgs } from '../../test/e2e/fixtures';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -26,7 +27,7 @@ export async function launchDemoChromium(options: LaunchOptions): Promise<Browse
   }
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: set CHROMIUM_PATH.`);
   const args = chromiumArgs(options.resolverRules, extensionPath);
-  return chromium.launchPersistentContext(options.userDataDir, {
+  const context = await chromium.launchPersistentContext(options.userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: options.headless,
     args: options.headless ? args : [...args, '--window-size=1280,900'],
@@ -36,4 +37,7 @@ export async function launchDemoChromium(options: LaunchOptions): Promise<Browse
     handleSIGTERM: false,
     handleSIGHUP: false,
   });
+  // The in-page UI is in closed shadow roots; the demo's locators need to see into them.
+  revealClosedShadowRoots(context);
+  return context;
 }

@@ -443,7 +443,7 @@ export class Journey {
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: cohortName, exact: true }) });
     await row.getByRole('button', { name: 'More actions' }).click();
     await page.getByRole('menu', { name: 'Cohort actions' }).getByRole('menuitem', { name: 'Export to…' }).hover();
-    const item = page.getByRole('menuitem', { name: 'CleverTap', exact: true });
+    const item = page.getByRole('menuitem', { name: 'CleverTap (Cohort Sync)', exact: true });
     await expect(item).toHaveCount(1);
     await item.hover();
     if (menuShot) {

@@ -192,7 +192,7 @@ Cohort Sync demo is running in Chromium.
   CleverTap segments    ${world.cleverTapPageUrl.replace(/\?.*$/, '')}   (the tab refreshes itself)
   Cohorts               ${Object.values(DEMO_COHORTS).map((cohort) => `${cohort.name} (${cohort.members.toLocaleString('en-US')})`).join(', ')}
 
-  Try it: on the cohorts page open a cohort's "…" menu → Export to… → CleverTap, choose One-time or
+  Try it: on the cohorts page open a cohort's "…" menu → Export to… → CleverTap (Cohort Sync), choose One-time or
   Dynamic sync, Start Sync. The toolbar popup (puzzle icon → Cohort Sync) shows the run; the CleverTap
   tab shows the segment land. Dynamic syncs run every ${period} min${args.periodMinutes ? '' : ' (shorten it with --period-minutes 1)'};
   every ${args.churnSeconds} s a few users join and leave each cohort.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../emulators';
 import { startHub, type Emulator, type Hub } from '../emulators/hub';
+import { revealClosedShadowRoots } from './closed-shadow-roots';
 
 export const EXTENSION_PATH = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,11 +33,14 @@ export async function launchWithExtension(userDataDir: string, resolverRules: st
   if (!existsSync(join(EXTENSION_PATH, 'manifest.json'))) {
     throw new Error(`No built extension at ${EXTENSION_PATH}: run "npm run build" first.`);
   }
-  return chromium.launchPersistentContext(userDataDir, {
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: chromiumArgs(resolverRules),
   });
+  // The in-page UI is in closed shadow roots; locators need to see into them (the page still cannot).
+  revealClosedShadowRoots(context);
+  return context;
 }
 
 export async function extensionWorker(context: BrowserContext): Promise<Worker> {

@@ -22,15 +22,20 @@ test('the manifest asks for exactly the intended permissions, with a strict CSP 
   expect(built).not.toHaveProperty('optional_permissions');
   expect(built).not.toHaveProperty('externally_connectable');
   expect(built['content_security_policy']).toEqual({
-    extension_pages: "script-src 'self'; object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    extension_pages: `script-src 'self'; object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${MIXPANEL_HOSTS.map((host) => `https://${host}`).join(' ')}`,
   });
   const scripts = built['content_scripts'] as { matches: string[]; all_frames?: boolean }[];
   for (const script of scripts) {
     expect(script.all_frames ?? false).toBe(false);
     for (const match of script.matches) expect(MIXPANEL_HOSTS.map((host) => `https://${host}/`).some((prefix) => match.startsWith(prefix))).toBe(true);
   }
+  // Only the lazily loaded dialog script and the framed Connect page, only to Mixpanel, only under a per-session URL.
   expect(built['web_accessible_resources']).toEqual([
-    { resources: ['export-dialog.js'], matches: MIXPANEL_HOSTS.map((host) => `https://${host}/*`) },
+    {
+      resources: ['export-dialog.js', 'connect-frame.html'],
+      matches: MIXPANEL_HOSTS.map((host) => `https://${host}/*`),
+      use_dynamic_url: true,
+    },
   ]);
   // Every script a page loads is in the package.
   for (const file of readdirSync(EXTENSION_PATH).filter((name) => name.endsWith('.html'))) {

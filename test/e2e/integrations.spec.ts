@@ -46,7 +46,8 @@ async function connectMixpanel(extension: Page, projectId: number, region: 'us' 
   expect(saved).toMatchObject({ ok: true });
 }
 
-const entryOf = (page: Page) => page.getByRole('listitem', { name: ENTRY });
+/** Our entry: a `div` row among the 2024 page's rows, a list item on the 2026 page. */
+const entryOf = (page: Page) => page.locator(`[data-cohort-sync="integration"][aria-label="${ENTRY}"]`);
 /** The "Connected" tag (its ✓ is decoration, hidden from assistive technology). */
 const connectedTag = (entry: Locator) => entry.getByText(/^✓\s*Connected$/);
 
@@ -56,6 +57,9 @@ async function fill(dialog: Locator, input: { accountId: string; passcode: strin
   await dialog.getByLabel('Region').selectOption({ label: input.region });
   await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
 }
+
+/** The Connect CleverTap pages framed into `page`, by URL. */
+const connectFrames = (page: Page) => page.frames().map((frame) => frame.url()).filter((url) => url.endsWith('/connect-frame.html'));
 
 /** Every input value and every bit of markup of the page, across open shadow roots. */
 function pageHolds(page: Page, secret: string): Promise<boolean> {
@@ -88,18 +92,30 @@ test('Integrations page: Connect (wrong passcode, wrong region, success), Connec
   await expect(popup.getByText('CleverTap not connected')).toBeVisible();
 
   const page = await context.newPage();
-  await page.goto(`https://mixpanel.com/project/${US}/view/1/data-management/integrations`);
+  await page.goto(`https://mixpanel.com/project/${US}/view/1/app/integrations`);
   const entry = entryOf(page);
   await expect(entry).toHaveCount(1);
   await expect(entry).toContainText('Cohort Sync extension');
-  // Mixpanel's own CleverTap connector stays, next to ours.
-  const cleverTapItems = page.getByRole('listitem').filter({ hasText: 'CleverTap' });
-  await expect(cleverTapItems).toHaveCount(2);
-  await expect(page.locator('mp-integration-card[name="CleverTap"]')).toBeVisible();
+  // Among the partner rows, right after Mixpanel's own CleverTap row (which stays, untouched), and
+  // never inside its table of synced cohorts.
+  const rows = page.locator('.integrations-list').first().locator(':scope > div');
+  await expect(rows.nth(2).locator('.integration-name')).toHaveText('CleverTap');
+  await expect(rows.nth(3)).toHaveAttribute('data-cohort-sync', 'integration');
+  await expect(rows.nth(4).locator('.integration-name')).toHaveText('Customer.io');
+  await expect(page.locator('table.synced-cohorts [data-cohort-sync]')).toHaveCount(0);
+
+  // Escape in the framed page closes it, and focus comes back to the entry.
+  await entry.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.frameLocator('iframe[title="Connect CleverTap"]').getByLabel('Project ID')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect.poll(() => connectFrames(page)).toEqual([]);
+  await expect(entry.getByRole('button', { name: 'CleverTap', exact: true })).toBeFocused();
 
   await entry.getByRole('button', { name: 'Connect', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'Connect CleverTap' });
+  // The form is an extension page framed over Mixpanel's, not part of the page's DOM.
+  const dialog = page.frameLocator('iframe[title="Connect CleverTap"]').getByRole('dialog', { name: 'Connect CleverTap' });
   await expect(dialog).toBeVisible();
+  expect(connectFrames(page).map((url) => new URL(url).protocol)).toEqual(['chrome-extension:']);
   await expect(dialog.getByText('“App ID” in Mixpanel’s help')).toBeVisible();
   await expect(dialog.getByText('“API Key” in Mixpanel’s help')).toBeVisible();
   await expect(dialog.getByLabel('Region')).toHaveValue('eu1');
@@ -126,7 +142,7 @@ test('Integrations page: Connect (wrong passcode, wrong region, success), Connec
 
   // Success.
   await fill(dialog, { ...DEFAULT_EMULATOR_ACCOUNT, region: 'Europe' });
-  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => connectFrames(page)).toEqual([]);
   await expect(connectedTag(entry)).toBeVisible();
   await expect(entry.getByRole('button', { name: 'Connect', exact: true })).toHaveCount(0);
   expect(await pageHolds(page, DEFAULT_EMULATOR_ACCOUNT.passcode)).toBe(false);
@@ -183,7 +199,7 @@ test('Destinations page on eu.mixpanel.com: late list, client-side navigation, r
   await expect(entryOf(page)).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Destinations' }).click();
-  await expect(page).toHaveURL(/\/data\/destinations/);
+  await expect(page).toHaveURL(/\/app\/destinations/);
   const entry = entryOf(page);
   await expect(entry).toHaveCount(1);
   await expect(connectedTag(entry)).toBeVisible();
@@ -211,6 +227,31 @@ test('Destinations page on eu.mixpanel.com: late list, client-side navigation, r
   await expect(entryOf(page)).toHaveCount(0);
   await page.goForward();
   await expect(entryOf(page)).toHaveCount(1);
-  await page.waitForTimeout(800);
+  await expect(page.locator('.integrations-list').first()).toBeVisible();
   await expect(entryOf(page)).toHaveCount(1);
+});
+
+test('placement: found by content at any project address, once, beside the partners', async ({ context }) => {
+  const page = await context.newPage();
+  // 2026 Destinations where the address names nothing (two shadow roots deep, rendered late).
+  await page.goto(`https://mixpanel.com/project/${US}/view/1/app/settings?page=destinations#project/${US}`);
+  await expect(entryOf(page)).toHaveCount(1);
+  const available = page.getByRole('list', { name: 'Available destinations' });
+  const names = () =>
+    available.locator(':scope > li').evaluateAll((items) =>
+      items.map((item) =>
+        item.hasAttribute('data-cohort-sync') ? 'ours' : (item.querySelector('mp-destination-tile')?.getAttribute('name') ?? ''),
+      ),
+    );
+  await expect.poll(names).toEqual(['Airship', 'CleverTap', 'ours', 'Customer.io', 'OneSignal']);
+
+  // 2024 Integrations without Mixpanel's own CleverTap: in alphabetical order.
+  await page.goto(`https://mixpanel.com/project/${US}/view/1/app/integrations?native=0`);
+  await expect(entryOf(page)).toHaveCount(1);
+  const rows = page.locator('.integrations-list').first().locator(':scope > div');
+  await expect(rows.nth(1).locator('.integration-name')).toHaveText('Braze');
+  await expect(rows.nth(2)).toHaveAttribute('data-cohort-sync', 'integration');
+  await expect(rows.nth(3).locator('.integration-name')).toHaveText('Customer.io');
+  // The data pipelines below are not partners of cohort sync: nothing there.
+  await expect(page.locator('.integrations-list').nth(1).locator('[data-cohort-sync]')).toHaveCount(0);
 });

@@ -1,11 +1,13 @@
 /**
  * Inside Mixpanel, for real: the fixture app served as https://mixpanel.com/project/… (and
  * eu.mixpanel.com) by the Mixpanel emulator, the built extension in Chromium, and the sync landing
- * in the CleverTap emulator. Open a cohort's "…" → Export to → CleverTap → Dynamic → Start Sync.
+ * in the CleverTap emulator. Open a cohort's "…" → Export to → CleverTap (Cohort Sync) → Start Sync,
+ * on every variant of the fixture (role-based menus; Panel-style menus with no roles, kept in the
+ * DOM, the Export panel to the left; the flat "Export to Braze" style) — see test/fixtures/mixpanel.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { createCleverTapEmulator, type CleverTapEmulator } from '../emulators/clevertap';
-import { createMixpanelEmulator, FIXTURE, type MixpanelEmulator } from '../emulators/mixpanel';
+import { createMixpanelEmulator, FIXTURE, type MixpanelEmulator, type SeededCohort } from '../emulators/mixpanel';
 import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../fixtures/mixpanel';
 import { syncIdFor, type AppState } from '../../lib/storage/schema';
 import { connectAccounts, expect, sendFromExtensionPage, test as base } from './fixtures';
@@ -15,13 +17,20 @@ const EU = FIXTURE.euProject.id;
 const lexicon = (host: string, project: number, query = '') =>
   `https://${host}/project/${project}/view/1/app/lexicon${query}#cohorts`;
 
+const CLEVERTAP_ITEM = 'CleverTap (Cohort Sync)';
+const FLAT_ITEM = 'Export to CleverTap (Cohort Sync)';
+/** What a correct export of each US cohort delivers: distinct_id → $CleverTap_user_id. */
+const seeded = new Map<number, SeededCohort>();
+
 const test = base.extend<{ mixpanel: MixpanelEmulator; clevertap: CleverTapEmulator }>({
   // eslint-disable-next-line no-empty-pattern
   mixpanel: async ({}, use) => {
     const mixpanel = createMixpanelEmulator({ pages: serveMixpanelFixtures });
+    seeded.clear();
     for (const project of [US, EU]) {
       for (const cohort of FIXTURE_COHORTS) {
-        mixpanel.seedCohort({ projectId: project, cohortId: cohort.id, name: cohort.name, members: cohort.id === 1003 ? 60 : 5 });
+        const result = mixpanel.seedCohort({ projectId: project, cohortId: cohort.id, name: cohort.name, members: cohort.id === 1003 ? 60 : 5 });
+        if (project === US) seeded.set(cohort.id, result);
       }
     }
     await use(mixpanel);
@@ -44,7 +53,7 @@ async function openCleverTap(page: Page, name: string) {
   await row(page, name).first().getByRole('button', { name: 'More actions' }).click();
   const menu = page.getByRole('menu', { name: 'Cohort actions' });
   await menu.getByRole('menuitem', { name: 'Export to…' }).hover();
-  const item = page.getByRole('menuitem', { name: 'CleverTap', exact: true });
+  const item = page.getByRole('menuitem', { name: CLEVERTAP_ITEM, exact: true });
   await expect(item).toHaveCount(1);
   await item.click();
   const dialog = page.getByRole('dialog', { name: 'Export to CleverTap' });
@@ -96,7 +105,7 @@ test('on eu.mixpanel.com, from the Users report’s menu inside a shadow root', 
   await page.goto(`https://eu.mixpanel.com/project/${EU}/view/1/app/users#cohort_id=1001`);
   await page.getByRole('button', { name: 'Cohort actions' }).click();
   await page.getByRole('menuitem', { name: 'Export to…' }).hover();
-  await page.getByRole('menuitem', { name: 'CleverTap', exact: true }).click();
+  await page.getByRole('menuitem', { name: CLEVERTAP_ITEM, exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Export to CleverTap' });
   await expect(dialog).toContainText('Power users');
   await dialog.getByLabel('One-time sync').check();
@@ -117,7 +126,7 @@ test('the item is there after client-side navigation, and never twice', async ({
   for (let round = 0; round < 10; round += 1) {
     await row(page, 'Power users').getByRole('button', { name: 'More actions' }).click();
     await page.getByRole('menuitem', { name: 'Export to…' }).hover();
-    await expect(page.getByRole('menuitem', { name: 'CleverTap', exact: true })).toHaveCount(1);
+    await expect(page.getByRole('menuitem', { name: CLEVERTAP_ITEM, exact: true })).toHaveCount(1);
     await page.keyboard.press('Escape');
     await expect(page.getByRole('menu')).toHaveCount(0);
   }
@@ -125,7 +134,7 @@ test('the item is there after client-side navigation, and never twice', async ({
   await page.getByRole('link', { name: 'Insights' }).click();
   await page.getByRole('button', { name: 'Report actions' }).click();
   await expect(page.getByRole('menu')).toContainText('Add to board');
-  await expect(page.getByRole('menuitem', { name: 'CleverTap' })).toHaveCount(0);
+  await expect(page.getByRole('menuitem', { name: /CleverTap/ })).toHaveCount(0);
   await expect(page.getByRole('menuitem', { name: 'Export to…' })).toHaveCount(0);
 });
 
@@ -134,7 +143,7 @@ test('a menu rendered 500 ms late still gets the item', async ({ context }) => {
   await page.goto(lexicon('mixpanel.com', US, '?menuDelay=500'));
   await row(page, 'Power users').getByRole('button', { name: 'More actions' }).click();
   await page.getByRole('menuitem', { name: 'Export to…' }).hover();
-  await expect(page.getByRole('menuitem', { name: 'CleverTap', exact: true })).toHaveCount(1);
+  await expect(page.getByRole('menuitem', { name: CLEVERTAP_ITEM, exact: true })).toHaveCount(1);
 });
 
 test('not connected: the dialog says so and opens the settings', async ({ context }) => {
@@ -169,4 +178,230 @@ test('two cohorts with the same name: the dialog asks which', async ({ context, 
   await dialog.getByLabel(/ID 1006/).check();
   await expect(dialog.getByRole('button', { name: 'Start Sync' })).toBeEnabled();
   await expect(dialog).toContainText('(ID 1006)');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every variant of the fixture, end to end
+
+interface Variant {
+  name: string;
+  query: string;
+  /** Opens `cohort`'s menu and returns our item (the Export panel's entry, or the flat item). */
+  openItem(page: Page, cohort: string): Promise<Locator>;
+}
+
+const panelRow = (page: Page, name: string) =>
+  page.locator('div.mp-table-row').filter({ has: page.locator('.cell-cohort-name').getByText(name, { exact: true }) });
+const openPanelMenu = async (page: Page, cohort: string) => {
+  await panelRow(page, cohort).locator('mp-select a.mp-button-link').click();
+  await expect(page.locator('mp-select.is-open')).toHaveCount(1);
+};
+const ownItem = (page: Page, label: string) => page.locator(`mp-select.is-open li[aria-label="${label}"]`);
+
+async function throughPanel(page: Page, cohort: string): Promise<Locator> {
+  await openPanelMenu(page, cohort);
+  const exportItem = page.locator('mp-select.is-open li[aria-label="Export to..."]');
+  await exportItem.hover();
+  const item = ownItem(page, CLEVERTAP_ITEM);
+  await expect(item).toBeVisible();
+  // The app's panel opens to the left of its menu, and ours is in it.
+  const [itemBox, exportBox] = [await item.boundingBox(), await exportItem.boundingBox()];
+  expect(itemBox!.x + itemBox!.width).toBeLessThanOrEqual(exportBox!.x + 1);
+  return item;
+}
+
+async function flat(page: Page, cohort: string): Promise<Locator> {
+  await openPanelMenu(page, cohort);
+  const item = ownItem(page, FLAT_ITEM);
+  await expect(item).toBeVisible();
+  return item;
+}
+
+const VARIANTS: Variant[] = [
+  {
+    name: 'role-based portal menus',
+    query: '',
+    openItem: async (page, cohort) => {
+      await row(page, cohort).first().getByRole('button', { name: 'More actions' }).click();
+      await page.getByRole('menu', { name: 'Cohort actions' }).getByRole('menuitem', { name: 'Export to…' }).hover();
+      return page.getByRole('menuitem', { name: CLEVERTAP_ITEM, exact: true });
+    },
+  },
+  { name: 'Panel menus, Export panel to the left', query: '?ui=panel', openItem: throughPanel },
+  {
+    name: 'Panel menus rebuilt on each open, Mixpanel’s own CleverTap connected',
+    query: '?ui=panel&menu=create&clevertap=connected',
+    openItem: async (page, cohort) => {
+      const item = await throughPanel(page, cohort);
+      // Right after Mixpanel's own CleverTap, told apart by its name.
+      const labels = await page.locator('mp-select.is-open .panel li').evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')));
+      expect(labels).toEqual(['Braze (Default)', 'CleverTap (Default)', CLEVERTAP_ITEM, 'Segment (test_segment)', 'Iterable (Default)']);
+      return item;
+    },
+  },
+  { name: 'Panel menus, "Export to..." disabled', query: '?ui=panel&export=disabled&verify=1', openItem: flat },
+  { name: 'Panel menus, no "Export to..."', query: '?ui=panel&export=absent', openItem: flat },
+  { name: 'the flat "Export to Braze" style', query: '?ui=flat', openItem: flat },
+];
+
+async function expectSegmentExact(clevertap: CleverTapEmulator, cohortId: number, name: string) {
+  const expected = [...seeded.get(cohortId)!.expected.values()].sort();
+  await expect
+    .poll(() => clevertap.segments().find((segment) => segment.name.includes(name))?.members.slice().sort(), { timeout: 60_000 })
+    .toEqual(expected);
+}
+
+async function syncType(extension: Page, cohortId: number) {
+  const state = await sendFromExtensionPage<{ ok: boolean; value: AppState }>(extension, { type: 'state.get' });
+  return state.value.syncs.find((sync) => sync.id === syncIdFor(US, cohortId))?.type;
+}
+
+for (const variant of VARIANTS) {
+  test(`${variant.name}: one item per opening, the right cohort, one-time and dynamic exports land exactly`, async ({
+    context,
+    extensionId,
+    clevertap,
+  }) => {
+    const page = await context.newPage();
+    const extension = await extensionPage(page, extensionId);
+    await connectAccounts(extension, { projectId: US, region: 'us' });
+    await page.goto(lexicon('mixpanel.com', US, variant.query));
+
+    // One-time, for a cohort the page names only.
+    let item = await variant.openItem(page, 'Trial ending this week');
+    await expect(item).toHaveCount(1);
+    await item.click();
+    let dialog = page.getByRole('dialog', { name: 'Export to CleverTap' });
+    await expect(dialog).toContainText('Trial ending this week');
+    await expect(dialog).toContainText('(ID 1003)');
+    // The app's menu closed under the dialog.
+    await expect(page.locator('mp-select.is-open, [role="menu"]')).toHaveCount(0);
+    await dialog.getByLabel('One-time sync').check();
+    await dialog.getByRole('button', { name: 'Start Sync' }).click();
+    await expect.poll(() => syncType(extension, 1003)).toBe('one-time');
+    await expectSegmentExact(clevertap, 1003, 'Trial ending this week');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+
+    // The same menu again, then another row's: still exactly one item each time.
+    item = await variant.openItem(page, 'Trial ending this week');
+    await expect(item).toHaveCount(1);
+    await page.keyboard.press('Escape');
+    item = await variant.openItem(page, 'Braze External ID Test #2');
+    await expect(item).toHaveCount(1);
+    await item.click();
+    dialog = page.getByRole('dialog', { name: 'Export to CleverTap' });
+    await expect(dialog).toContainText('Braze External ID Test #2');
+    await expect(dialog).toContainText('(ID 1007)');
+    await dialog.getByLabel('Dynamic sync (every 15 minutes)').check();
+    await dialog.getByRole('button', { name: 'Start Sync' }).click();
+    await expect.poll(() => syncType(extension, 1007)).toBe('dynamic');
+    await expectSegmentExact(clevertap, 1007, 'Braze External ID Test #2');
+  });
+}
+
+test('Panel menus: "Cohort ID: N" on the row is read; a hover re-render that drops our item brings it back', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(lexicon('mixpanel.com', US, '?ui=panel&export=disabled'));
+  await openPanelMenu(page, 'مستخدمون نشطون'); // id 1004, shown as "Cohort ID: 1004"
+  for (const label of ['View Users', 'Duplicate', 'Visualize Trend', 'Delete']) {
+    await page.locator(`mp-select.is-open li[aria-label="${label}"]`).hover();
+    await expect(page.locator(`mp-select.is-open li[aria-label="${label}"].focused`)).toHaveCount(1);
+    await expect(ownItem(page, FLAT_ITEM)).toHaveCount(1);
+  }
+  const item = ownItem(page, FLAT_ITEM);
+  // A clone without the native item's state: not focused, not selected, not disabled.
+  await expect(item).not.toHaveClass(/\b(?:focused|selected|disabled)\b/);
+  await item.click();
+  await expect(page.getByRole('dialog', { name: 'Export to CleverTap' })).toContainText('(ID 1004)');
+});
+
+test('Panel menus by keyboard: open, reach our item, choose it', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(lexicon('mixpanel.com', US, '?ui=panel'));
+  const trigger = panelRow(page, 'Power users').locator('mp-select a.mp-button-link');
+  await trigger.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('mp-select.is-open')).toHaveCount(1);
+  for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.locator('mp-select.is-open li.focused')).toHaveAttribute('aria-label', 'Export to...');
+  await page.keyboard.press('ArrowRight');
+  await expect(ownItem(page, CLEVERTAP_ITEM)).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(ownItem(page, CLEVERTAP_ITEM)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Export to CleverTap' })).toContainText('Power users');
+  await expect(page.locator('mp-select.is-open')).toHaveCount(0);
+});
+
+test('the flat style by keyboard', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(lexicon('mixpanel.com', US, '?ui=flat'));
+  await panelRow(page, 'Churn risk').first().locator('mp-select a.mp-button-link').focus();
+  await page.keyboard.press('Enter');
+  await expect(ownItem(page, FLAT_ITEM)).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(ownItem(page, FLAT_ITEM)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Export to CleverTap' })).toBeVisible();
+});
+
+test('a report’s "…" and a board’s "+" (Panel style) get nothing', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(lexicon('mixpanel.com', US, '?ui=panel'));
+  await openPanelMenu(page, 'Power users');
+  await page.keyboard.press('Escape');
+  await page.getByRole('link', { name: 'Insights' }).click();
+  await page.locator('mp-select[aria-label="Report actions"] a.mp-button-link').click();
+  await expect(page.locator('mp-select.is-open li[aria-label="Refresh Data"]')).toBeVisible();
+  await expect(page.locator('mp-select.is-open li[aria-label="Export to CSV"]')).toBeVisible();
+  await expect(page.locator('[data-cohort-sync]')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await page.getByRole('link', { name: 'Boards' }).click();
+  await page.locator('mp-select[icon="plus"] a.mp-button-link').click();
+  await expect(page.locator('mp-select.is-open li[aria-label="Breakdown"]')).toBeVisible();
+  await expect(page.locator('[data-cohort-sync]')).toHaveCount(0);
+});
+
+test('when the page defeats us: the popup says so and offers Export a cohort…; the options page copies the page report', async ({
+  context,
+  extensionId,
+}) => {
+  const page = await context.newPage();
+  const extension = await extensionPage(page, extensionId);
+  await connectAccounts(extension, { projectId: US, region: 'us' });
+  await page.goto(lexicon('mixpanel.com', US, '?ui=panel&lang=fr'));
+  await openPanelMenu(page, 'Power users');
+  await expect(page.locator('mp-select.is-open li[aria-label="Exporter vers..."]')).toBeVisible();
+  await expect(page.locator('[data-cohort-sync]')).toHaveCount(0);
+
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  const notice = popup.getByRole('status').filter({ hasText: 'could not add its item' });
+  await expect(notice).toBeVisible();
+  await notice.getByRole('button', { name: 'Export a cohort…' }).click();
+  await expect(popup.getByLabel('Cohort', { exact: true })).toBeVisible();
+
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html#troubleshooting`);
+  await options.getByRole('button', { name: 'Copy page report' }).click();
+  const report = options.getByLabel('Page report');
+  await expect(report).toContainText('Item placed: no');
+  await expect(report).toContainText('#shadow-root (open)');
+  await expect(report).toContainText('mp-items-menu');
+  await expect(report).toContainText('li.list-option.selectable[aria-label="Exporter vers..."]');
+  await expect(report).toContainText('div.mp-table-row');
+  // Structure only: no text of the page (cohort names, counts, people).
+  const text = await report.inputValue();
+  for (const word of ['Power users', 'Ana Admin', '#cohorts']) expect(text).not.toContain(word);
+  expect(text).not.toMatch(/\d,\d{3}/); // no cohort counts
+
+  // A page the overlay can read leaves no notice.
+  await page.goto(lexicon('mixpanel.com', US, '?ui=flat'));
+  await openPanelMenu(page, 'Power users');
+  await expect(ownItem(page, FLAT_ITEM)).toBeVisible();
+  const again = await context.newPage();
+  await again.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(again.getByRole('button', { name: 'Export a cohort…' })).toHaveCount(1);
+  await expect(again.getByText('could not add its item')).toHaveCount(0);
 });

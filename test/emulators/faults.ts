@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { EmulatorRequest } from './hub';
 
 export type Fault =
-  | { kind: 'status'; status: number; body?: string; contentType?: string }
+  | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   /** 200 with a body that is not JSON. */
   | { kind: 'malformed' }
   /** Never answers (the client's timeout must fire). */
@@ -68,7 +68,7 @@ export async function applyFault(fault: Fault, response: ServerResponse): Promis
       return false;
     case 'status':
       response
-        .writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' })
+        .writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json', ...fault.headers })
         .end(fault.body ?? '');
       return true;
     case 'malformed':

@@ -15,9 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { CLEVERTAP_REGIONS, regionHost, type CleverTapRegion } from '../../../lib/clevertap/regions';
-import { customListCompletedRequestSchema } from '../../../lib/clevertap/schemas';
-import { parseCsv } from '../../../lib/clevertap/csv';
+import { completedBodyProblem, readCsvRecords, REGION_HOSTS, type EmulatedRegion } from './contract';
 import { FaultPlan, applyFault, delay, type Fault } from '../faults';
 import type { Emulator, EmulatorRequest } from '../hub';
 import { renderStatePage } from './html';
@@ -28,10 +26,10 @@ import { checkRecord, skipped } from './records';
 export interface EmulatedAccount {
   accountId: string;
   passcode: string;
-  region: CleverTapRegion;
+  region: EmulatedRegion;
 }
 
-export type CleverTapRoute = 'upload' | 'connect' | 'customListUrl' | 'customListFile' | 'customListCompleted';
+export type CleverTapRoute = 'upload' | 'profile' | 'connect' | 'customListUrl' | 'customListFile' | 'customListCompleted';
 
 export interface CleverTapEmulatorOptions {
   /** Defaults to one account, DEFAULT_EMULATOR_ACCOUNT. */
@@ -49,6 +47,24 @@ export interface CleverTapEmulatorOptions {
   now?: () => number;
   /** `record` in `unprocessed` as a JSON object (2024 answers) or a JSON string (2017 answers). */
   unprocessedRecordFormat?: 'object' | 'string';
+  modes?: Partial<CleverTapModes>;
+}
+
+/**
+ * Unknowns of the real service, each with an opt-in pessimistic answer (api-fidelity.md §1, §2, §5).
+ * The defaults are the answers the client was first written for.
+ */
+export interface CleverTapModes {
+  /** `/1/upload` judges the body before the credentials: an empty `d` gets 400 whatever the passcode. */
+  bodyBeforeAuth: boolean;
+  /** Profiles created by `/1/upload` become visible (to custom lists and profile reads) this much later. */
+  profileIngestionLagMs: number;
+  /** A profile record without profileData is accepted but creates no profile (the docs mark it "Required"). */
+  profileDataRequired: boolean;
+  /** Segment names a running campaign or journey uses: replacing them is refused. */
+  segmentsInUse: Set<string>;
+  /** When set, step 3 refuses an e-mail that is not one of these dashboard Admin users. */
+  dashboardAdmins: string[] | undefined;
 }
 
 export interface StoredProfile {
@@ -60,6 +76,8 @@ export interface StoredProfile {
   updatedAt: string;
   /** Profile records received for this identity: tests use it to prove nothing was sent twice. */
   uploads: number;
+  /** Epoch ms from which custom lists and profile reads see the profile (ingestion lag). */
+  visibleAt: number;
 }
 
 export interface StoredEvent {
@@ -115,7 +133,7 @@ export interface CleverTapEmulatorStats {
 export interface EmulatorState {
   accounts: {
     accountId: string;
-    region: CleverTapRegion;
+    region: EmulatedRegion;
     profileCount: number;
     eventCount: number;
     segments: StoredSegment[];
@@ -137,6 +155,8 @@ export interface CleverTapEmulator extends Emulator {
   addAccount(account: EmulatedAccount): void;
   /** The next `times` URL requests answer "URL not generated, Please come back later". */
   failNextCustomListUrl(options?: { times?: number; shape?: 'json' | 'text' }): void;
+  /** Mutable at run time. */
+  readonly modes: CleverTapModes;
   /** Creates profiles directly, as if the app's SDK had created them. */
   seedProfiles(identities: Iterable<string>, accountId?: string): void;
   stats(): CleverTapEmulatorStats;
@@ -164,6 +184,15 @@ export const URL_NOT_GENERATED = 'URL not generated, Please come back later';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
+interface CompletedBody {
+  name: string;
+  email: string;
+  filename: string;
+  creator: string;
+  url: string;
+  replace: boolean;
+}
+
 interface AccountData {
   account: EmulatedAccount;
   profiles: Map<string, StoredProfile>;
@@ -184,11 +213,20 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
   const faults = new FaultPlan();
   const latencyMs: Record<CleverTapRoute, number> = {
     upload: 0,
+    profile: 0,
     connect: 0,
     customListUrl: 0,
     customListFile: 0,
     customListCompleted: 0,
     ...options.latencyMs,
+  };
+  const modes: CleverTapModes = {
+    bodyBeforeAuth: false,
+    profileIngestionLagMs: 0,
+    profileDataRequired: false,
+    segmentsInUse: new Set(),
+    dashboardAdmins: undefined,
+    ...options.modes,
   };
   const accounts = new Map<string, AccountData>();
   let files = new Map<string, StoredFile>();
@@ -215,7 +253,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     return found;
   };
 
-  const ensureProfile = (account: AccountData, identity: string): StoredProfile => {
+  const ensureProfile = (account: AccountData, identity: string, lagMs = 0): StoredProfile => {
     let profile = account.profiles.get(identity);
     if (!profile) {
       const stamp = iso();
@@ -226,6 +264,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
         createdAt: stamp,
         updatedAt: stamp,
         uploads: 0,
+        visibleAt: now() + lagMs,
       };
       account.profiles.set(identity, profile);
     }
@@ -245,7 +284,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     const account = id === undefined ? undefined : accounts.get(id);
     if (!account) return undefined;
     if (header(request, 'x-clevertap-passcode') !== account.account.passcode) return undefined;
-    if (request.host !== regionHost(account.account.region)) return undefined;
+    if (request.host !== REGION_HOSTS[account.account.region]) return undefined;
     return account;
   };
 
@@ -300,7 +339,10 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
       processed++;
       if (dryRun) return;
       const fields = record as Record<string, unknown>;
-      const profile = ensureProfile(account, checked.identity);
+      const data = fields['profileData'];
+      const emptyProfile = !data || Object.keys(data as object).length === 0;
+      if (checked.type === 'profile' && emptyProfile && modes.profileDataRequired && !account.profiles.has(checked.identity)) return;
+      const profile = ensureProfile(account, checked.identity, modes.profileIngestionLagMs);
       if (checked.type === 'profile') {
         applyProfileData(profile.properties, (fields['profileData'] as Properties | undefined) ?? {});
         profile.updatedAt = iso();
@@ -317,6 +359,20 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     });
     const status = unprocessed.length === 0 ? 'success' : processed > 0 ? 'partial' : 'fail';
     return { status: 200, body: { status, processed, unprocessed } };
+  };
+
+  /** `GET /1/profile.json?identity=…` (clevertap-node `profile()`): the profile once CleverTap has it. */
+  const readProfile = (request: EmulatorRequest, response: ServerResponse, account: AccountData) => {
+    const identity = request.url.searchParams.get('identity');
+    const profile = identity === null ? undefined : account.profiles.get(identity);
+    if (!profile || profile.visibleAt > now()) {
+      send(response, 200, { status: 'fail', error: 'User not found', code: 404 });
+      return;
+    }
+    send(response, 200, {
+      status: 'success',
+      record: { identity: profile.identity, objectId: profile.objectId, profileData: structuredClone(profile.properties) },
+    });
   };
 
   // --- custom lists ------------------------------------------------------------------------------
@@ -370,13 +426,12 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
       fail(response, 400, 'Some mandatory parameter was missing. Remove comments from JSON.');
       return;
     }
-    const parsed = customListCompletedRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      const field = parsed.error.issues[0]?.path.join('.') || 'body';
-      fail(response, 400, `Invalid or missing parameter: ${field}`);
+    const problem = completedBodyProblem(body);
+    if (problem) {
+      fail(response, 400, `Invalid or missing parameter: ${problem}`);
       return;
     }
-    const input = parsed.data;
+    const input = body as CompletedBody;
     let key: string | undefined;
     try {
       const url = new URL(input.url);
@@ -393,9 +448,22 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
       send(response, 200, { status: 'fail', error: 'File not found at the url', code: 400 });
       return;
     }
+    if (modes.dashboardAdmins && !modes.dashboardAdmins.some((admin) => admin.toLowerCase() === input.email.trim().toLowerCase())) {
+      // Emulator choice: refused at once. Real CleverTap may instead fail the job later, by e-mail.
+      send(response, 200, { status: 'fail', error: 'Invalid email', code: 400 });
+      return;
+    }
     const existing = account.segments.get(input.name);
     if (existing && !input.replace) {
       send(response, 200, { status: 'fail', error: 'duplicate_name', code: 409 });
+      return;
+    }
+    if (existing && modes.segmentsInUse.has(input.name)) {
+      send(response, 200, {
+        status: 'fail',
+        error: 'Segment is in use by a running campaign or journey. Stop the campaign or journey before replacing the segment.',
+        code: 400,
+      });
       return;
     }
     const id = account.segmentIds.get(input.name) ?? nextSegmentId++;
@@ -410,11 +478,14 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
       send(response, 200, { status: 'success', 'Segment ID': id });
       return;
     }
-    const byObjectId = new Map([...account.profiles.values()].map((profile) => [profile.objectId, profile.identity]));
+    // Only profiles CleverTap already holds qualify; under ingestion lag, recent ones do not yet.
+    const visible = [...account.profiles.values()].filter((profile) => profile.visibleAt <= now());
+    const byObjectId = new Map(visible.map((profile) => [profile.objectId, profile.identity]));
+    const byIdentity = new Set(visible.map((profile) => profile.identity));
     const members = new Set<string>();
     const unmatched: string[] = [];
     for (const row of file.rows) {
-      const identity = row.type === 'g' ? byObjectId.get(row.id) : account.profiles.has(row.id) ? row.id : undefined;
+      const identity = row.type === 'g' ? byObjectId.get(row.id) : byIdentity.has(row.id) ? row.id : undefined;
       if (identity === undefined) unmatched.push(row.id);
       else members.add(identity);
     }
@@ -478,18 +549,20 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
 
   const routes: Record<string, { method: string; route: CleverTapRoute }> = {
     '/1/upload': { method: 'POST', route: 'upload' },
+    '/1/profile.json': { method: 'GET', route: 'profile' },
     '/v1/connect': { method: 'GET', route: 'connect' },
     '/get_custom_list_segment_url': { method: 'POST', route: 'customListUrl' },
     '/upload_custom_list_segment_completed': { method: 'POST', route: 'customListCompleted' },
   };
 
   const emulator: CleverTapEmulator = {
-    hosts: [...CLEVERTAP_REGIONS.map((region) => region.host), customListHost],
+    hosts: [...Object.values(REGION_HOSTS), customListHost],
     faults,
     latencyMs,
     uploadConcurrencyLimit: options.uploadConcurrencyLimit ?? 15,
     rejectIdentities: new Set(),
     customListHost,
+    modes,
 
     async handle(request, response) {
       const path = request.url.pathname;
@@ -519,9 +592,21 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
         fail(response, 405, 'Method not allowed');
         return;
       }
+      if (route.route === 'upload' && modes.bodyBeforeAuth) {
+        const problem = bodyProblem(request);
+        if (problem) {
+          fail(response, 400, problem);
+          return;
+        }
+      }
       const account = authenticate(request);
       if (!account) {
         unauthorized(response);
+        return;
+      }
+      if (route.route === 'profile') {
+        await delay(latencyMs.profile);
+        readProfile(request, response, account);
         return;
       }
       if (route.route === 'upload') {
@@ -578,6 +663,17 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
   return emulator;
 }
 
+/** What a body-first server says about an upload body before it looks at the credentials. */
+function bodyProblem(request: EmulatorRequest): string | undefined {
+  const missing = 'Some mandatory parameter was missing. Remove comments from JSON.';
+  try {
+    const payload = JSON.parse(request.body.toString('utf8')) as { d?: unknown } | null;
+    return Array.isArray(payload?.d) && payload.d.length > 0 ? undefined : missing;
+  } catch {
+    return missing;
+  }
+}
+
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': JSON_TYPE }).end(JSON.stringify(body));
 }
@@ -613,7 +709,7 @@ function formatExpiry(ms: number): string {
 
 /** Header `Type,Identity`, rows `i,<identity>` or `g,<CleverTap ID>` (reference §3.2). */
 function readCustomList(text: string): { rows: StoredFile['rows']; problems: string[] } {
-  const records = parseCsv(text.replace(/^\uFEFF/, ''));
+  const records = readCsvRecords(text.replace(/^\uFEFF/, ''));
   const problems: string[] = [];
   const [head, ...body] = records;
   if (!head || head.length !== 2 || head[0]?.trim().toLowerCase() !== 'type' || head[1]?.trim().toLowerCase() !== 'identity') {

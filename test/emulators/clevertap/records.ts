@@ -1,16 +1,16 @@
 /**
- * Per-record validation of `/1/upload`, with CleverTap's codes and wording (reference §2.4, §6).
- * The identity rule is lib/clevertap/identity.ts, the same one the sync engine skips users by.
+ * Per-record validation of `/1/upload`, with CleverTap's codes and wording (reference §2.4, §6;
+ * api-errors page). The identity rule is the emulator's own copy (contract.ts).
  */
-import { checkIdentity, IDENTITY_MAX_LENGTH } from '../../../lib/clevertap/identity';
+import { acceptedIdentity, IDENTITY_LIMIT } from './contract';
 
 export interface RecordProblem {
   code: number;
   error: string;
 }
 
-/** Newer wording of code 523 (the 2017 one said "under 120 chars"); matches IDENTITY_MAX_LENGTH. */
-export const MISSING_IDENTITY_ERROR = `Identity value cannot be undefined or set at least one of identity / fbId / gpId / objectId under ${IDENTITY_MAX_LENGTH} chars to identify the user.`;
+/** Newer wording of code 523 (the 2017 one said "under 120 chars"). */
+export const MISSING_IDENTITY_ERROR = `Identity value cannot be undefined or set at least one of identity / fbId / gpId / objectId under ${IDENTITY_LIMIT} chars to identify the user.`;
 
 /** System events a client may not raise (code 513); the 2024 fixture shows "Web Page Viewed". */
 export const RESTRICTED_EVENTS: ReadonlySet<string> = new Set([
@@ -38,8 +38,8 @@ export function checkRecord(record: unknown): RecordProblem | { identity: string
   if (fields['type'] !== 'profile' && fields['type'] !== 'event') {
     return { code: 524, error: 'Data is neither event nor profile.' };
   }
-  const identity = checkIdentity(fields['identity']);
-  if (!identity.ok) return { code: 523, error: MISSING_IDENTITY_ERROR };
+  const identity = acceptedIdentity(fields['identity']);
+  if (identity === undefined) return { code: 523, error: MISSING_IDENTITY_ERROR };
   if ('ts' in fields) {
     const ts = fields['ts'];
     if (typeof ts !== 'number' || !Number.isInteger(ts) || ts <= 0) {
@@ -51,11 +51,12 @@ export function checkRecord(record: unknown): RecordProblem | { identity: string
     if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
       return { code: 555, error: 'Profile data is incorrect.' };
     }
-    return { identity: identity.identity, type: 'profile' };
+    return { identity, type: 'profile' };
   }
   const name = fields['evtName'];
   if (typeof name !== 'string' || name.trim() === '') {
-    return { code: 512, error: 'Event Name is incorrect. ErrorCode: 512 - Event name is mandatory.' };
+    // api-errors page: 509 "Event name mandatory" (512 is "Invalid event structure").
+    return { code: 509, error: 'Event name is mandatory. ErrorCode: 509 - Event name mandatory.' };
   }
   if (RESTRICTED_EVENTS.has(name)) {
     return { code: 513, error: 'Event Name is incorrect. ErrorCode: 513 - Trying to raise a restricted system event.' };
@@ -64,5 +65,5 @@ export function checkRecord(record: unknown): RecordProblem | { identity: string
   if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
     return { code: 555, error: 'Event data is incorrect.' };
   }
-  return { identity: identity.identity, type: 'event' };
+  return { identity, type: 'event' };
 }

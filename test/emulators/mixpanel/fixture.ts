@@ -18,6 +18,8 @@ export const FIXTURE = {
   euProject: { id: 7654321, region: 'eu', name: 'Acme EU', organizationId: 100, timezone: 'Europe/Berlin' } satisfies EmulatedProject,
   inProject: { id: 2222222, region: 'in', name: 'Acme India', organizationId: 100, timezone: 'Asia/Kolkata' } satisfies EmulatedProject,
   owner: { username: 'cohort-sync.owner.mp-service-account', secret: 'owner-secret-7f3a' },
+  /** Admin of the US project, an ordinary member of the organisation: set up as the README says. */
+  projectAdmin: { username: 'cohort-sync.admin.mp-service-account', secret: 'admin-secret-5e8d' },
   analyst: { username: 'cohort-sync.analyst.mp-service-account', secret: 'analyst-secret-91c2' },
   consumer: { username: 'cohort-sync.consumer.mp-service-account', secret: 'consumer-secret-0b4d' },
 } as const;
@@ -30,7 +32,7 @@ export function fixtureProjects(): EmulatedProject[] {
 }
 
 export function fixtureServiceAccounts(): EmulatedServiceAccount[] {
-  const { usProject, euProject, inProject, owner, analyst, consumer } = FIXTURE;
+  const { usProject, euProject, inProject, owner, projectAdmin, analyst, consumer } = FIXTURE;
   return [
     {
       ...owner,
@@ -38,6 +40,7 @@ export function fixtureServiceAccounts(): EmulatedServiceAccount[] {
       organizationRole: 'admin',
       roles: { [usProject.id]: 'owner', [euProject.id]: 'owner', [inProject.id]: 'owner' },
     },
+    { ...projectAdmin, organizationId: 100, organizationRole: 'member', roles: { [usProject.id]: 'admin' } },
     { ...analyst, organizationId: 100, organizationRole: 'member', roles: { [usProject.id]: 'analyst' } },
     { ...consumer, organizationId: 100, organizationRole: 'member', roles: { [usProject.id]: 'consumer' } },
   ];

@@ -5,10 +5,9 @@
  * (web-page fixtures) or get a 404.
  */
 import type { ServerResponse } from 'node:http';
-import { regionFromHost } from '../../../lib/mixpanel/regions';
 import { FaultPlan, applyFault, delay, sendJson } from '../faults';
 import type { Emulator, EmulatorRequest } from '../hub';
-import { answerMe, authenticate } from './app';
+import { answerMe, authenticate, type Authenticated } from './app';
 import { engageBody, matchingIds, parseEngageQuery, type EngageSession } from './engage';
 import { FIXTURE, fixtureCohorts, fixtureProjects, fixtureServiceAccounts } from './fixture';
 import { QueryLimiter } from './limits';
@@ -27,7 +26,38 @@ export { CLEVERTAP_ID, INVALID_CLEVERTAP_IDS, prng, seedCohort } from './seed';
 export type { SeedCohortOptions, SeededCohort } from './seed';
 export * from './state';
 
-export type MixpanelRoute = 'cohorts-list' | 'engage' | 'me';
+export type MixpanelRoute = 'cohorts-list' | 'engage' | 'me' | 'service-accounts';
+
+/**
+ * Unknowns of the real service, each with an opt-in answer other than the default (api-fidelity.md).
+ * Defaults follow the public samples: no project role in /me, the organisation role as a string.
+ */
+export interface MixpanelModes {
+  /** /me's per-project `role`: absent (no public sample has one), a string, or `{"name": "Admin"}`. */
+  meProjectRole: 'absent' | 'string' | 'object';
+  /** /me's organisation `role`: a string (`"member"`), an object, or absent. */
+  meOrganizationRole: 'string' | 'object' | 'absent';
+  /**
+   * /me's project `permissions`: only `view_base_reports`, the one name a public source shows
+   * (mixpanel/sheets), or the emulator's invented per-role lists, admin names included.
+   */
+  mePermissions: 'documented' | 'by-role';
+  /** Who may read `GET /api/app/projects/{id}/service-accounts`: project admins (else 403), anyone in it, or nobody (404). */
+  serviceAccountList: 'admins' | 'members' | 'absent';
+  /** An expired engage session answers 400 (default) or `200` with an empty page. */
+  expiredSession: 'error' | 'empty-page';
+  /** Where `page_size` is read: body or query string (default), or the query string only. */
+  pageSizeFrom: 'body-or-query' | 'query-only';
+}
+
+export const DEFAULT_MIXPANEL_MODES: MixpanelModes = {
+  meProjectRole: 'absent',
+  meOrganizationRole: 'string',
+  mePermissions: 'documented',
+  serviceAccountList: 'admins',
+  expiredSession: 'error',
+  pageSizeFrom: 'body-or-query',
+};
 
 export interface MixpanelEmulatorSeed {
   /** Omit all three to start from FIXTURE. */
@@ -48,6 +78,7 @@ export interface MixpanelEmulatorSeed {
   /** Roles allowed to run queries (default owner, admin, analyst: Consumers may not export cohorts). */
   queryRoles?: MixpanelRole[];
   latencyMs?: Partial<Record<MixpanelRoute, number>>;
+  modes?: Partial<MixpanelModes>;
   /** Fallback for paths outside /api/: return true when it answered. */
   pages?: (request: EmulatorRequest, response: ServerResponse) => Promise<boolean>;
 }
@@ -71,6 +102,8 @@ export interface MixpanelEmulator extends Emulator {
   readonly latencyMs: Partial<Record<MixpanelRoute, number>>;
   readonly limits: { hourlyLimit: number; concurrentLimit: number; countPagination: boolean; maxPageSize: number; sessionTtlMs: number };
   readonly counters: MixpanelCounters;
+  /** Mutable at run time. */
+  readonly modes: MixpanelModes;
   resetCounters(): void;
   /** Moves the emulator's clock (session expiry, the sliding hour) without waiting. */
   advanceTime(ms: number): void;
@@ -84,7 +117,10 @@ export interface MixpanelEmulator extends Emulator {
   pages?: (request: EmulatorRequest, response: ServerResponse) => Promise<boolean>;
 }
 
-const HOSTS = ['mixpanel.com', 'eu.mixpanel.com', 'in.mixpanel.com'] as const;
+/** Data-residency clusters (Query API authentication docs, OpenAPI `servers`); the emulator's own copy. */
+const CLUSTERS = { 'mixpanel.com': 'us', 'eu.mixpanel.com': 'eu', 'in.mixpanel.com': 'in' } as const;
+const HOSTS = Object.keys(CLUSTERS) as (keyof typeof CLUSTERS)[];
+const clusterOf = (host: string) => CLUSTERS[host.toLowerCase() as keyof typeof CLUSTERS];
 const DEFAULT_QUERY_ROLES: MixpanelRole[] = ['owner', 'admin', 'analyst'];
 
 export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): MixpanelEmulator {
@@ -134,6 +170,7 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
     latencyMs: { ...seed.latencyMs },
     limits,
     counters,
+    modes: { ...DEFAULT_MIXPANEL_MODES, ...seed.modes },
     pages: seed.pages,
     resetCounters() {
       limiter.reset();
@@ -165,14 +202,18 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
 
       const route = routeOf(path);
       if (!route) return sendError(response, 404, `Unknown endpoint ${path}`);
-      const method = route === 'me' ? 'GET' : 'POST';
+      const method = route === 'me' || route === 'service-accounts' ? 'GET' : 'POST';
       // The spec documents POST for the Query API; GET is tolerated, as older clients send it.
       if (request.method !== method && !(route !== 'me' && request.method === 'GET')) {
         return sendError(response, 405, `Method ${request.method} not allowed`);
       }
-      const region = regionFromHost(request.host) ?? 'us';
+      const region = clusterOf(request.host) ?? 'us';
       const account = authenticate(state, request);
-      if (route === 'me') return answerMe(state, response, account, region);
+      if (route === 'me') return answerMeInMode(state, response, account, region, emulator.modes);
+      if (route === 'service-accounts') {
+        const projectId = Number(/\/projects\/(\d+)\//.exec(path)?.[1]);
+        return answerServiceAccounts(state, response, account.account, projectId, region, emulator.modes);
+      }
 
       if (!account.present) return sendError(response, 401, 'Authentication required: use HTTP Basic with a service account.');
       const projectId = integerParam(request.url, 'project_id');
@@ -203,7 +244,7 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
         );
       }
 
-      const parsed = parseEngageQuery(requestBody(request));
+      const parsed = parseEngageQuery(requestBody(request, emulator.modes.pageSizeFrom));
       if (!parsed.ok) return sendError(response, 400, parsed.error);
       const query = parsed.value;
       let session: EngageSession | undefined;
@@ -214,6 +255,10 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
           session = undefined;
         }
         if (!session || session.projectId !== projectId) {
+          if (emulator.modes.expiredSession === 'empty-page') {
+            // The pessimistic answer: a normal-looking last page, which a client must not take as the end.
+            return sendJson(response, 200, { page: query.page, page_size: limits.maxPageSize, results: [], session_id: query.sessionId, status: 'ok' });
+          }
           return sendError(response, 400, `Invalid or expired session_id ${query.sessionId}: start again without a session.`);
         }
       }
@@ -274,6 +319,7 @@ function routeOf(path: string): MixpanelRoute | undefined {
   if (trimmed === '/api/query/cohorts/list' || trimmed === '/api/2.0/cohorts/list') return 'cohorts-list';
   if (trimmed === '/api/query/engage' || trimmed === '/api/2.0/engage') return 'engage';
   if (trimmed === '/api/app/me') return 'me';
+  if (/^\/api\/app\/projects\/\d+\/service-accounts$/.test(trimmed)) return 'service-accounts';
   return undefined;
 }
 
@@ -298,13 +344,101 @@ function integerParam(url: URL, name: string): number | undefined {
   return Number.isInteger(value) ? value : undefined;
 }
 
-function requestBody(request: EmulatorRequest): string {
+function requestBody(request: EmulatorRequest, pageSizeFrom: MixpanelModes['pageSizeFrom']): string {
   // Parameters may also come in the query string (GET); the body wins.
   const query = new URLSearchParams(request.url.search);
   for (const name of ['project_id', 'workspace_id']) query.delete(name);
   const body = new URLSearchParams(request.body.toString('utf8'));
+  if (pageSizeFrom === 'query-only') body.delete('page_size');
   for (const [name, value] of query) if (!body.has(name)) body.set(name, value);
   return body.toString();
+}
+
+/** `answerMe`'s answer, reshaped for the role modes: same status, same data otherwise. */
+function answerMeInMode(
+  state: MixpanelState,
+  response: ServerResponse,
+  auth: Authenticated,
+  region: 'us' | 'eu' | 'in',
+  modes: MixpanelModes,
+): void {
+  const captured = captureJson();
+  answerMe(state, captured.response, auth, region);
+  const { status, body } = captured.result();
+  const results = (body as { results?: MeResults } | undefined)?.results;
+  if (status === 200 && results && auth.account) {
+    const account = auth.account;
+    for (const [id, project] of Object.entries(results.projects ?? {})) {
+      const role = account.roles[Number(id)];
+      if (modes.meProjectRole === 'string' && role) project.role = role;
+      if (modes.meProjectRole === 'object' && role) project.role = { name: role.charAt(0).toUpperCase() + role.slice(1) };
+      if (modes.mePermissions === 'documented') project.permissions = ['view_base_reports'];
+    }
+    for (const organization of Object.values(results.organizations ?? {})) {
+      if (modes.meOrganizationRole === 'absent') delete organization.role;
+      else if (modes.meOrganizationRole === 'object' && typeof organization.role === 'string') {
+        organization.role = { name: organization.role.charAt(0).toUpperCase() + organization.role.slice(1) };
+      }
+    }
+  }
+  sendJson(response, status, body);
+}
+
+interface MeResults {
+  projects?: Record<string, { role?: unknown; permissions?: string[] }>;
+  organizations?: Record<string, { role?: unknown }>;
+}
+
+/** `GET /api/app/projects/{id}/service-accounts` (service-accounts OpenAPI `list-project-service-accounts`). */
+function answerServiceAccounts(
+  state: MixpanelState,
+  response: ServerResponse,
+  account: EmulatedServiceAccount | undefined,
+  projectId: number | undefined,
+  region: 'us' | 'eu' | 'in',
+  modes: MixpanelModes,
+): void {
+  if (modes.serviceAccountList === 'absent') return sendError(response, 404, 'Not found');
+  const project = projectId === undefined ? undefined : state.projects.get(projectId);
+  const role = projectId === undefined ? undefined : account?.roles[projectId];
+  if (!account || !project || project.region !== region || !role) {
+    return sendError(response, 401, 'Invalid credentials: unable to authenticate request for this project.');
+  }
+  if (modes.serviceAccountList === 'admins' && role !== 'owner' && role !== 'admin') {
+    return sendError(response, 403, 'You do not have permission to view this project\'s service accounts.');
+  }
+  const members = [...state.serviceAccounts.values()].filter((candidate) => candidate.roles[project.id]);
+  sendJson(response, 200, {
+    results: members.map((member, index) => ({
+      id: 800_000 + index,
+      username: member.username,
+      created: '2024-01-01T00:00:00Z',
+      hasSensitiveAccess: false,
+      role: member.roles[project.id],
+      target_type: 'individual',
+    })),
+    status: 'ok',
+  });
+}
+
+/** A stand-in response that keeps what a helper writes, so the answer can be reshaped before it is sent. */
+function captureJson(): { response: ServerResponse; result: () => { status: number; body: unknown } } {
+  let status = 500;
+  let text = '';
+  const fake = {
+    writeHead(code: number) {
+      status = code;
+      return fake;
+    },
+    end(chunk?: string) {
+      text = chunk ?? '';
+      return fake;
+    },
+  };
+  return {
+    response: fake as unknown as ServerResponse,
+    result: () => ({ status, body: text ? (JSON.parse(text) as unknown) : undefined }),
+  };
 }
 
 function sendError(response: ServerResponse, status: number, error: string): void {

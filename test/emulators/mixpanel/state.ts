@@ -2,8 +2,9 @@
  * The Mixpanel emulator's world: organisations, projects (with region and data views), service
  * accounts and their roles, cohorts and profiles. Tests change it at run time through these methods.
  */
-import type { MixpanelRegion } from '../../../lib/mixpanel/regions';
 
+/** A data-residency cluster. */
+export type MixpanelRegion = 'us' | 'eu' | 'in';
 export type MixpanelRole = 'owner' | 'admin' | 'analyst' | 'consumer';
 export type Properties = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { checkIdentity, FORBIDDEN_IDENTITIES, IDENTITY_MAX_LENGTH } from '../../
 import { csvField, customListCsv, parseCsv } from '../../../lib/clevertap/csv';
 import { mapRejections } from '../../../lib/clevertap/rejections';
 import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION, regionForHost } from '../../../lib/clevertap/regions';
-import { CLEVERTAP_API_HOSTS } from '../../../lib/permissions';
+import { CLEVERTAP_API_HOSTS, HOST_PERMISSIONS } from '../../../lib/permissions';
 
 describe('checkIdentity', () => {
   it.each([
@@ -47,8 +47,8 @@ describe('checkIdentity', () => {
 });
 
 describe('regions', () => {
-  it('lists the six regions in UI order, Europe first and default, on the permitted hosts', () => {
-    expect(CLEVERTAP_REGIONS.map((region) => region.id)).toEqual(['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1']);
+  it('lists the seven regions in UI order, Europe first and default, South Korea included, on the permitted hosts', () => {
+    expect(CLEVERTAP_REGIONS.map((region) => region.id)).toEqual(['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1', 'sk1']);
     expect(CLEVERTAP_REGIONS.map((region) => region.label)).toEqual([
       'Europe',
       'India',
@@ -56,10 +56,13 @@ describe('regions', () => {
       'United States',
       'Indonesia',
       'Middle East (UAE)',
+      'South Korea',
     ]);
     expect(DEFAULT_CLEVERTAP_REGION).toBe('eu1');
     expect(CLEVERTAP_REGIONS.map((region) => region.host).sort()).toEqual([...CLEVERTAP_API_HOSTS].sort());
     expect(regionForHost('aps3.api.clevertap.com')).toBe('aps3');
+    expect(regionForHost('sk1.api.clevertap.com')).toBe('sk1');
+    expect(HOST_PERMISSIONS).toContain('https://sk1.api.clevertap.com/*');
   });
 });
 

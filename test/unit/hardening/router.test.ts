@@ -56,9 +56,37 @@ describe('senders', () => {
     expect(senderKind({ ...MIXPANEL_TAB, url: 'https://eu.mixpanel.com/project/1' })).toBe('mixpanel-tab');
   });
 
-  it('keeps history, settings, review and the Mixpanel secret away from Mixpanel tabs', async () => {
+  it('takes the Connect page framed into a Mixpanel tab for an extension page, not for the tab', () => {
+    // What Chrome reports for it: our own URL (even when loaded from its per-session one), a tab, a sub-frame.
+    const framed: Runtime.MessageSender = {
+      id: 'test-extension-id',
+      url: 'chrome-extension://test-extension-id/connect-frame.html',
+      tab: MIXPANEL_TAB.tab,
+      frameId: 5,
+    };
+    expect(senderKind(framed)).toBe('extension-page');
+  });
+
+  it('refuses credentials from a Mixpanel tab, and logs none of them', async () => {
+    const message = { type: 'clevertap.connect', accountId: 'A', passcode: MARK, region: 'eu1' };
+    expect(MessageSchema.safeParse(message).success).toBe(true);
+    expect(await route(message, MIXPANEL_TAB)).toEqual({ ok: false, error: 'This request is not allowed.' });
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(MARK);
+    const carriesSecrets = (Object.keys(SENDERS) as MessageType[]).filter((type) => type.endsWith('.connect'));
+    for (const type of carriesSecrets) expect(SENDERS[type]).toEqual(['extension-page']);
+  });
+
+  it('keeps history, settings, review and every credential away from Mixpanel tabs', async () => {
     const pageOnly = (Object.keys(SENDERS) as MessageType[]).filter((type) => !SENDERS[type].includes('mixpanel-tab'));
-    expect(pageOnly.sort()).toEqual(['history.csv', 'history.get', 'mixpanel.connect', 'mixpanel.disconnect', 'settings.save', 'sync.review']);
+    expect(pageOnly.sort()).toEqual([
+      'clevertap.connect',
+      'history.csv',
+      'history.get',
+      'mixpanel.connect',
+      'mixpanel.disconnect',
+      'settings.save',
+      'sync.review',
+    ]);
     for (const message of [
       { type: 'history.csv', runId: 'x' },
       { type: 'history.get', syncId: '1:2' },

@@ -5,6 +5,7 @@ import {
   findDestinationsList,
   insertEntry,
   isDestinationsList,
+  isPartnerRowList,
   listItems,
   startIntegrations,
   type EntryContext,
@@ -12,9 +13,8 @@ import {
 import { FIXTURE_PROJECT_ID } from '../../fixtures/mixpanel/cohorts';
 import { BASE, deepAll, openFixture, userClick, waitFor, win } from './helpers';
 
-const PROJECT = BASE.replace(/\/app$/, '');
-const INTEGRATIONS = `${PROJECT}/data-management/integrations`;
-const DESTINATIONS = `${PROJECT}/data/destinations`;
+const INTEGRATIONS = `${BASE}/integrations`;
+const DESTINATIONS = `${BASE}/destinations`;
 
 interface Mounted {
   host: HTMLElement;
@@ -45,7 +45,9 @@ function start() {
 const entries = () => deepAll('[data-cohort-sync="integration"]');
 const itemNames = (list: Element) =>
   listItems(list).map((item) =>
-    item.hasAttribute('data-cohort-sync') ? 'ours' : (item.getAttribute('name') ?? item.querySelector('[name]')?.getAttribute('name')),
+    item.hasAttribute('data-cohort-sync')
+      ? 'ours'
+      : (item.querySelector('.integration-name')?.textContent ?? item.getAttribute('name') ?? item.querySelector('[name]')?.getAttribute('name')),
   );
 
 /** Client-side navigation the way the app does it: pushState, then the app re-renders. */
@@ -57,7 +59,7 @@ function navigate(url: string) {
 
 afterEach(() => controller?.abort());
 
-describe('the Integrations page (late list, a custom element per partner)', () => {
+describe('the 2024 Integrations page (late, plain div rows in sections, Mixpanel’s CleverTap expanded)', () => {
   beforeEach(async () => {
     await openFixture(INTEGRATIONS);
     start();
@@ -68,16 +70,18 @@ describe('the Integrations page (late list, a custom element per partner)', () =
     await waitFor(() => entries().length === 1);
     expect(watcher.phase).toBe('placed');
     const list = findDestinationsList(document)!;
-    expect(list.getAttribute('aria-label')).toBe('Integrations');
+    expect(list.className).toBe('integrations-list');
     expect(itemNames(list)).toEqual(['Airship', 'Braze', 'CleverTap', 'ours', 'Customer.io', 'Iterable', 'OneSignal']);
     const [entry] = entries();
-    expect(entry!.getAttribute('role')).toBe('listitem');
+    expect(entry!.tagName).toBe('DIV');
     expect(entry!.getAttribute('aria-label')).toBe(ENTRY_LABEL);
-    expect(entry!.className).toBe('c-4qq'); // its neighbours' classes
+    expect(entry!.className).toBe('integration-row'); // its neighbours' classes
     expect(mounted).toHaveLength(1);
     expect(mounted[0]!.context).toEqual({ projectId: FIXTURE_PROJECT_ID, region: 'us' });
-    // Mixpanel's own CleverTap is still there, untouched.
-    expect(deepAll('mp-integration-card[name="CleverTap"]')).toHaveLength(1);
+    // Mixpanel's own CleverTap is still there, untouched, and its table of synced cohorts
+    // (names that begin with partners' names) got nothing.
+    expect(deepAll('.integration-name').filter((name) => name.textContent === 'CleverTap')).toHaveLength(1);
+    expect(deepAll('table.synced-cohorts [data-cohort-sync]')).toHaveLength(0);
   });
 
   it('removes everything when the content script goes (extension reload)', async () => {
@@ -97,9 +101,9 @@ describe('the Integrations page (late list, a custom element per partner)', () =
   });
 });
 
-describe('the Destinations page (tabs re-render the list)', () => {
+describe('the 2026 Destinations page (two shadow roots deep, late; tabs re-render the list)', () => {
   beforeEach(async () => {
-    await openFixture(`https://eu.mixpanel.com/project/42/view/7/data/destinations`);
+    await openFixture(`https://eu.mixpanel.com/project/42/view/7/app/destinations`);
     start();
   });
 
@@ -133,12 +137,21 @@ describe('client-side navigation', () => {
     navigate(`${BASE}/insights`);
     app.render();
     expect(entries()).toHaveLength(0);
-    expect(watcher.phase).toBe('idle');
+    // The page is found by its content: the entry goes with the list, whatever the address says.
+    await waitFor(() => watcher.phase === 'idle');
     expect(mounted[0]!.signal.aborted).toBe(true);
     navigate(INTEGRATIONS);
     app.render();
     await waitFor(() => entries().length === 1);
     expect(mounted.filter((entry) => !entry.signal.aborted)).toHaveLength(1);
+  });
+
+  it('finds the Destinations page by its content at an address that does not name it', async () => {
+    await openFixture(`${BASE}/settings?page=destinations#project/${FIXTURE_PROJECT_ID}`);
+    start();
+    expect(watcher.phase).toBe('idle');
+    await waitFor(() => entries().length === 1, 6000);
+    expect(entries()[0]!.tagName).toBe('LI');
   });
 
   it('notices navigation through popstate alone (no Navigation API)', async () => {
@@ -181,6 +194,23 @@ describe('recognising the list', () => {
     expect(isDestinationsList(html('<ul aria-label="Destinations"></ul>'))).toBe(false);
     expect(isDestinationsList(html('<ul><li>Braze</li><li>Power users</li></ul>'))).toBe(false);
     expect(isDestinationsList(html('<div role="table" aria-label="Cohorts"><div role="row"><div role="cell">Braze</div></div></div>'))).toBe(false);
+  });
+
+  it('accepts the 2024 page’s plain div rows, never a table of synced cohorts named after partners', () => {
+    const rows = html(
+      '<div><div class="r"><span>Braze</span><div>Export Mixpanel Cohorts to Braze.</div><button>Connect</button></div>' +
+        '<div class="r"><span>CleverTap</span><span>BETA</span><button>View Settings</button></div></div>',
+    );
+    expect(isPartnerRowList(rows)).toBe(true);
+    const synced = html(
+      '<table><tr><th>Name</th><th>Syncing Type</th></tr><tr><td>Braze External ID Test #2</td><td>Recurring</td></tr><tr><td>Segment lookalikes</td><td>One-time</td></tr></table>',
+    );
+    expect(isDestinationsList(synced)).toBe(false);
+    expect(isPartnerRowList(synced.querySelector('tbody') ?? synced)).toBe(false);
+    const cohorts = html(
+      '<div class="mp-table"><div class="mp-table-row"><a>Braze External ID Test #2</a><button>…</button></div><div class="mp-table-row"><a>Segment lookalikes</a><button>…</button></div></div>',
+    );
+    expect(isPartnerRowList(cohorts)).toBe(false);
   });
 
   it('adds a row to a table, and replaces an older instance’s entry instead of adding a second', () => {

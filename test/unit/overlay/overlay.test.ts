@@ -34,7 +34,7 @@ describe('Lexicon cohorts table (menus in a portal at the end of body)', () => {
     userClick(exportItem);
     await Promise.resolve();
     const submenu = openMenus().find((candidate) => candidate !== menu)!;
-    expect(menuLabels(submenu)).toEqual(['Braze', 'Iterable (Marketing)', 'CleverTap']);
+    expect(menuLabels(submenu)).toEqual(['Braze', 'Iterable (Marketing)', 'CleverTap (Cohort Sync)']);
     const item = ownItems('clevertap')[0]!;
     expect(item.getAttribute('role')).toBe('menuitem');
     expect(item.className).toBe('i-a81x'); // a clone of the native item: same look
@@ -124,7 +124,7 @@ describe('Users report (menu kept inside a shadow root, no "Export to")', () => 
     userClick(actions());
     const menu = openMenus()[0]!;
     expect(menu.getRootNode()).not.toBe(document);
-    expect(menuLabels(menu).filter((label) => label !== 'CleverTap')).toEqual([
+    expect(menuLabels(menu).filter((label) => label !== 'CleverTap (Cohort Sync)')).toEqual([
       'Save as new',
       'Share',
       'Export to…',
@@ -136,7 +136,7 @@ describe('Users report (menu kept inside a shadow root, no "Export to")', () => 
     exportItem.dispatchEvent(new (win().KeyboardEvent)('keydown', { key: 'ArrowRight', bubbles: true }));
     expect(exportItem.getAttribute('aria-expanded')).toBe('true');
     const item = ownItems('clevertap')[0]!;
-    expect(item.textContent?.trim()).toBe('CleverTap');
+    expect(item.textContent?.trim()).toBe('CleverTap (Cohort Sync)');
     item.dispatchEvent(new (win().KeyboardEvent)('keydown', { key: 'Enter', bubbles: true }));
     await waitFor(() => requests.length === 1);
     expect(requests[0]!.cohort).toEqual({ id: 1005, name: 'Churn risk' });

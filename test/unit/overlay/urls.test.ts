@@ -95,38 +95,37 @@ describe('content script matches', () => {
   });
 });
 
-// The Integrations page (article: Data Management → Integrations) and Destinations (Data → Destinations).
+// The Integrations page (Settings → Integrations, 2024: /app/integrations, seen in a screenshot's status bar)
+// and Destinations (Data → Destinations since July 2026; address not public, /app/destinations likely).
 const DESTINATIONS_PAGES = [
-  'https://mixpanel.com/project/3187764/data-management/integrations',
-  'https://mixpanel.com/project/3187764/view/3699044/data-management/integrations',
-  'https://mixpanel.com/project/3187764/view/3699044/data-management/integrations/',
-  'https://mixpanel.com/project/3187764/view/3699044/data-management/integrations?native=0#clevertap',
-  'https://eu.mixpanel.com/project/42/data/destinations',
-  'https://eu.mixpanel.com/project/42/view/7/data/destinations',
-  'https://in.mixpanel.com/project/42/view/7/data/destinations/braze',
-  'https://in.mixpanel.com/project/42/data/destinations#syncs',
+  'https://mixpanel.com/project/2505341/view/3046593/app/integrations',
+  'https://mixpanel.com/project/3187764/view/3699044/app/integrations/',
+  'https://mixpanel.com/project/3187764/view/3699044/app/integrations?native=0#clevertap',
   'https://mixpanel.com/project/42/app/integrations',
+  'https://eu.mixpanel.com/project/42/app/destinations',
+  'https://eu.mixpanel.com/project/42/view/7/app/destinations',
+  'https://in.mixpanel.com/project/42/view/7/app/destinations/braze',
+  'https://in.mixpanel.com/project/42/app/destinations#syncs',
   'https://mixpanel.com/project/42/view/7/app/destinations#connected',
 ];
 
 const NOT_DESTINATIONS_PAGES = [
   ...PROJECT_PAGES,
   ...NOT_PROJECT_PAGES,
-  'https://mixpanel.com/project/42/data-management/lexicon',
-  'https://mixpanel.com/project/42/data-management/integrationsx',
-  'https://mixpanel.com/project/42/data/destination',
-  'https://mixpanel.com/project/42/data/destinations-old',
-  'https://mixpanel.com/project/42/view/data/destinations',
-  'https://mixpanel.com/project/42/view/7/8/data/destinations',
+  'https://mixpanel.com/project/42/app/integrationsx',
+  'https://mixpanel.com/project/42/app/destination',
+  'https://mixpanel.com/project/42/app/destinations-old',
+  'https://mixpanel.com/project/42/view/app/destinations',
+  'https://mixpanel.com/project/42/view/7/8/app/destinations',
   'https://mixpanel.com/project/42/app/lexicon#destinations',
-  'https://mixpanel.com/project/42/app/insights?next=/data/destinations',
-  'https://mixpanel.com/data/destinations',
-  'https://mixpanel.com/project/abc/data/destinations',
-  'http://mixpanel.com/project/42/data/destinations',
-  'https://www.mixpanel.com/project/42/data/destinations',
-  'https://docs.mixpanel.com/project/42/data/destinations',
-  'https://mixpanel.com.evil.example/project/42/data/destinations',
-  'https://evil.example/project/42/data-management/integrations',
+  'https://mixpanel.com/project/42/app/insights?next=/app/destinations',
+  'https://mixpanel.com/app/destinations',
+  'https://mixpanel.com/project/abc/app/destinations',
+  'http://mixpanel.com/project/42/app/destinations',
+  'https://www.mixpanel.com/project/42/app/destinations',
+  'https://docs.mixpanel.com/project/42/app/destinations',
+  'https://mixpanel.com.evil.example/project/42/app/destinations',
+  'https://evil.example/project/42/app/integrations',
 ];
 
 describe('isDestinationsUrl', () => {

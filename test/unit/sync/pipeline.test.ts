@@ -69,6 +69,34 @@ describe('upserts during the read', () => {
     const done = await sync(syncIdFor(PROJECT_ID, COHORT));
     expect(done.lastRun?.counts).toMatchObject({ exported: 4500, added: 4500 });
     expect(clevertap.stats().requests['/1/upload']).toBe(5);
-    expect(done.lastRun?.clevertapRequests).toBe(5 + 3);
+    // 5 uploads, a visibility check of the last 5 new profiles, the custom list's 3 steps.
+    expect(done.lastRun?.clevertapRequests).toBe(5 + 5 + 3);
+  });
+
+  it('a profile refused during the read is counted once, kept, and sent again by the next run', async () => {
+    const { mixpanel, clevertap, service, settle, sync, segmentMembers, ids } = await ready();
+    const id = syncIdFor(PROJECT_ID, COHORT);
+    mixpanel.state.addMembers(PROJECT_ID, COHORT, ids('u', 3000));
+    // u5 is on page 0, so its batch is the first the read fills.
+    clevertap.rejectIdentities.add(identityOf('u5'));
+    clevertap.resetStats();
+    await service.start(COHORT, 'Pipelined', 'dynamic');
+    await settle();
+    const first = (await sync(id)).lastRun!;
+    expect(first.counts).toMatchObject({ added: 3000, rejected: 1 });
+    expect(first.rejections).toEqual([expect.objectContaining({ identity: identityOf('u5'), failures: 1 })]);
+    // Three batches, none sent twice: the refused profile is not retried within the run that refused it.
+    expect(clevertap.stats().requests['/1/upload']).toBe(3);
+    expect(clevertap.profile(identityOf('u5'))).toBeUndefined();
+
+    clevertap.rejectIdentities.clear();
+    await service.syncNow(id);
+    await settle();
+    const second = (await sync(id)).lastRun!;
+    expect(second.counts).toMatchObject({ added: 0, removed: 0, rejected: 0 });
+    expect(clevertap.profile(identityOf('u5'))).toBeDefined();
+    // A recovered profile makes the list worth uploading again, though nobody joined or left.
+    expect(second.segment).toBe('replaced');
+    expect(segmentMembers(SEGMENT)).toEqual(sorted(ids('u', 3000).map(identityOf)));
   });
 });

@@ -125,7 +125,7 @@ describe('CleverTapConnectForm', () => {
     click(buttonByText(view.container, 'Show Passcode'));
     expect(passcode.type).toBe('text');
     const regions = [...(inputByLabel(view.container, 'Region') as HTMLSelectElement).options].map((option) => option.text);
-    expect(regions).toEqual(['Europe', 'India', 'Singapore', 'United States', 'Indonesia', 'Middle East (UAE)']);
+    expect(regions).toEqual(['Europe', 'India', 'Singapore', 'United States', 'Indonesia', 'Middle East (UAE)', 'South Korea']);
   });
 
   it('says what is missing before it asks CleverTap', () => {
@@ -245,13 +245,13 @@ describe('SettingsForm', () => {
     const threshold = inputByLabel(view.container, 'Removal safety threshold (%)');
     expect(threshold.getAttribute('aria-invalid')).toBe('true');
     expect(describedText(view.container, threshold)).toContain('Use at least 1 %.');
-    expect(describedText(view.container, inputByLabel(view.container, 'Notification email'))).toContain('Segment delivery needs it');
+    expect(describedText(view.container, inputByLabel(view.container, 'Notification email of a CleverTap Admin'))).toContain('Segment delivery needs it');
     expect(send.sendToBackground).not.toHaveBeenCalled();
 
     const saved = { ...DEFAULT_SETTINGS, removalThreshold: 0.2, notificationEmail: 'ops@example.com' };
     send.sendToBackground.mockResolvedValue(saved);
     change(threshold, '20');
-    change(inputByLabel(view.container, 'Notification email'), 'ops@example.com');
+    change(inputByLabel(view.container, 'Notification email of a CleverTap Admin'), 'ops@example.com');
     click(buttonByText(view.container, 'Save settings'));
     await flush();
     expect(send.sendToBackground).toHaveBeenCalledWith({ type: 'settings.save', settings: saved });

@@ -1,0 +1,45 @@
+/**
+ * The rejected-identities record of a sync (lib/sync/rejected.ts keeps it): whose profile CleverTap
+ * refused, how often, and what to send again. Pure, so the delivery phase stays free of storage APIs.
+ */
+
+/** Enough to send the record again; capped so a broken account cannot fill storage. */
+export const MAX_REJECTED_PER_SYNC = 10_000;
+
+export type RejectedIdentities = Record<
+  string,
+  { failures: number; code: number; error: string; profile: Record<string, unknown> }
+>;
+
+export interface RejectedStore {
+  read(): Promise<RejectedIdentities>;
+  /** Serialised read-modify-write. */
+  update(change: (current: RejectedIdentities) => RejectedIdentities): Promise<RejectedIdentities>;
+}
+
+/** Folds one batch's answer in: refused identities count one more failure, accepted ones are forgotten. */
+export function recordOutcome(
+  current: RejectedIdentities,
+  sent: readonly { identity: string; profileData: Record<string, unknown> }[],
+  refused: readonly { identity: string; code: number; error: string }[],
+): RejectedIdentities {
+  const next = { ...current };
+  const refusedBy = new Map(refused.map((rejection) => [rejection.identity, rejection]));
+  for (const record of sent) {
+    const rejection = refusedBy.get(record.identity);
+    if (!rejection) {
+      delete next[record.identity];
+      continue;
+    }
+    const known = next[record.identity];
+    if (!known && Object.keys(next).length >= MAX_REJECTED_PER_SYNC) continue;
+    next[record.identity] = {
+      failures: (known?.failures ?? 0) + 1,
+      code: rejection.code,
+      error: rejection.error,
+      profile: record.profileData,
+    };
+  }
+  return next;
+}
+
