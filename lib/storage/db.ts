@@ -3,15 +3,20 @@
  * Mixpanel's pages nor our content script can open it: secrets and member data stay here.
  */
 import { request } from './idb';
+import { bucketOf, identityHash } from './identity-hash';
 
 export const DB_NAME = 'cohort-sync';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
+/** Hash buckets per snapshot (see lib/storage/snapshots.ts); fixed, as stored pieces depend on it. */
+export const SNAPSHOT_BUCKETS = 32;
 
 export const STORES = {
   /** Secrets by service: `{ service: 'clevertap', passcode }`, `{ service: 'mixpanel', secret }`. */
   secrets: 'secrets',
-  /** Snapshot members, keyed [snapshot, identity] so a snapshot reads back sorted by identity. */
+  /** Version 1–2 snapshot members, one record per member keyed [snapshot, identity]; moved to `snapshots`. */
   members: 'members',
+  /** Snapshots in pieces: one staged page's members of one hash bucket, keyed [snapshot, bucket, piece]. */
+  snapshots: 'snapshots',
   /** The committed snapshot of each sync: `{ syncId, snapshot, size, segmentId? }`. */
   committed: 'committed',
   /** The active (unfinished) run of each sync, with its checkpoint. */
@@ -20,6 +25,10 @@ export const STORES = {
   history: 'history',
   /** Each run's adds and removes in chunks of 1000, keyed [runId, op, chunk]: one chunk, one upload batch. */
   changes: 'changes',
+  /** Per staged snapshot, the adds sent while its read goes on: `{ snapshot, runId, chunks, pending, … }`. */
+  early: 'early',
+  /** Per committed snapshot, its identity hashes as a sorted Float64Array: `{ snapshot, hashes }`. */
+  hashes: 'hashes',
 } as const;
 
 let opening: Promise<IDBDatabase> | undefined;
@@ -31,14 +40,20 @@ export function openDb(): Promise<IDBDatabase> {
       const db = req.result;
       if (event.oldVersion < 1) {
         db.createObjectStore(STORES.secrets, { keyPath: 'service' });
-        db.createObjectStore(STORES.members, { keyPath: ['snapshot', 'identity'] });
         db.createObjectStore(STORES.committed, { keyPath: 'syncId' });
         db.createObjectStore(STORES.runs, { keyPath: 'syncId' });
         db.createObjectStore(STORES.history, { keyPath: 'runId' }).createIndex('bySync', ['syncId', 'startedAt']);
       }
       // Version 2 stores changes in chunks; per-member change records of version 1 are dropped.
-      if (db.objectStoreNames.contains(STORES.changes)) db.deleteObjectStore(STORES.changes);
-      db.createObjectStore(STORES.changes, { keyPath: ['runId', 'op', 'chunk'] });
+      if (event.oldVersion < 2 && db.objectStoreNames.contains(STORES.changes)) db.deleteObjectStore(STORES.changes);
+      if (event.oldVersion < 2) db.createObjectStore(STORES.changes, { keyPath: ['runId', 'op', 'chunk'] });
+      // Version 3 stores snapshots in bucketed pieces; members of earlier versions move over.
+      if (event.oldVersion < 3) {
+        db.createObjectStore(STORES.snapshots, { keyPath: ['snapshot', 'bucket', 'piece'] });
+        db.createObjectStore(STORES.early, { keyPath: 'snapshot' });
+        db.createObjectStore(STORES.hashes, { keyPath: 'snapshot' });
+        if (event.oldVersion >= 1) migrateMembers(req.transaction!);
+      }
     };
     const db = await request(req);
     // Another copy of the extension (an update) wants a newer schema: let it have the database.
@@ -49,6 +64,40 @@ export function openDb(): Promise<IDBDatabase> {
     return db;
   })();
   return opening;
+}
+
+interface LegacyMemberRow {
+  snapshot: string;
+  identity: string;
+  distinctId: string;
+  profile: object;
+}
+
+/** Walks the old per-member store (sorted by snapshot, then identity) and writes one piece per bucket. */
+function migrateMembers(tx: IDBTransaction): void {
+  const target = tx.objectStore(STORES.snapshots);
+  let snapshot: string | undefined;
+  let buckets = new Map<number, Omit<LegacyMemberRow, 'snapshot'>[]>();
+  const flush = () => {
+    for (const [bucket, members] of buckets) target.put({ snapshot, bucket, piece: 0, members });
+    buckets = new Map();
+  };
+  const cursor = tx.objectStore(STORES.members).openCursor();
+  cursor.onsuccess = () => {
+    const current = cursor.result;
+    const row = current?.value as LegacyMemberRow | undefined;
+    if (!current || row!.snapshot !== snapshot) flush();
+    if (!current) {
+      tx.db.deleteObjectStore(STORES.members);
+      return;
+    }
+    snapshot = row!.snapshot;
+    const bucket = bucketOf(identityHash(row!.identity), SNAPSHOT_BUCKETS);
+    const list = buckets.get(bucket) ?? [];
+    list.push({ identity: row!.identity, distinctId: row!.distinctId, profile: row!.profile });
+    buckets.set(bucket, list);
+    current.continue();
+  };
 }
 
 /** For tests: forget the open handle so the next openDb starts afresh. */

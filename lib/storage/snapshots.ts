@@ -1,11 +1,15 @@
 /**
- * Cohort snapshots in IndexedDB: staging members page by page, the diff between the staged and
- * the committed snapshot, and the commit that makes a run's snapshot the new truth.
- * Every walk is in identity order and in slices, so memory stays flat for million-member cohorts.
+ * Cohort snapshots in IndexedDB: staging members page by page, the change chunks a run delivers,
+ * and the commit that makes a run's snapshot the new truth.
+ * A snapshot is stored in pieces: each staged page is split into SNAPSHOT_BUCKETS hash buckets and
+ * written as one record per bucket (a sorted array), all in one transaction. A bucket of a snapshot
+ * is therefore a handful of reads, and the diff (lib/sync/diff.ts) works bucket by bucket, so memory
+ * stays at one bucket's members for million-member cohorts.
  */
-import { openDb, STORES } from './db';
+import { openDb, SNAPSHOT_BUCKETS, STORES } from './db';
 import { done, readRange, request } from './idb';
-import type { ActiveRun } from './runs';
+import { bucketOf, HashSet52, identityHash, SortedHashes } from './identity-hash';
+import { MAX_KEPT_REJECTIONS, type ActiveRun, type Rejection } from './runs';
 import type { RunSummary } from './schema';
 
 /** CleverTap profile fields we send alongside the identity, when Mixpanel has them. */
@@ -21,8 +25,15 @@ export interface Member {
   profile: MemberProfile;
 }
 
-interface MemberRow extends Member {
+/** Hash buckets per snapshot: at 1M members a bucket holds about 31k, the diff's working set. */
+export { SNAPSHOT_BUCKETS };
+
+/** One staged page's members of one bucket, sorted by identity. Key [snapshot, bucket, piece]. */
+interface SnapshotPiece {
   snapshot: string;
+  bucket: number;
+  piece: number;
+  members: Member[];
 }
 
 export type ChangeOp = 'add' | 'remove';
@@ -51,12 +62,55 @@ export interface CommittedSnapshot {
   segmentId?: number;
 }
 
-const snapshotRange = (snapshot: string) => IDBKeyRange.bound([snapshot, ''], [snapshot, '\uffff\uffff'], false, false);
+const snapshotRange = (snapshot: string) => IDBKeyRange.bound([snapshot, 0, 0], [snapshot, Infinity, Infinity]);
+const bucketRange = (snapshot: string, bucket: number) =>
+  IDBKeyRange.bound([snapshot, bucket, 0], [snapshot, bucket, Infinity]);
+const pieceKey = (piece: SnapshotPiece): IDBValidKey => [piece.snapshot, piece.bucket, piece.piece];
+export const byIdentity = (a: Member, b: Member) => (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0);
+
+/** What staging keeps in memory per snapshot: the hashes of its identities and the next piece number. */
+interface StagingState {
+  hashes: HashSet52;
+  nextPiece: number;
+}
+
+/** Per database handle, so a reopened database (tests) never sees another one's state. */
+const staging = new WeakMap<IDBDatabase, Map<string, Promise<StagingState>>>();
+
+function stagingState(db: IDBDatabase, snapshot: string): Promise<StagingState> {
+  let states = staging.get(db);
+  if (!states) staging.set(db, (states = new Map()));
+  let state = states.get(snapshot);
+  if (!state) {
+    state = rebuildStagingState(db, snapshot);
+    states.set(snapshot, state);
+    state.catch(() => states.delete(snapshot));
+  }
+  return state;
+}
+
+/** After a worker restart the hashes are read back from the staged pieces: one pass, once. */
+async function rebuildStagingState(db: IDBDatabase, snapshot: string): Promise<StagingState> {
+  const state: StagingState = { hashes: new HashSet52(), nextPiece: 0 };
+  for await (const pieces of readRange<SnapshotPiece>(db, STORES.snapshots, snapshotRange(snapshot), pieceKey, 64)) {
+    for (const piece of pieces) {
+      state.nextPiece = Math.max(state.nextPiece, piece.piece + 1);
+      for (const member of piece.members) state.hashes.add(identityHash(member.identity));
+    }
+  }
+  return state;
+}
+
+/** Drops a snapshot's staging memory: called once its read is complete, or when it is deleted. */
+export async function endStaging(snapshot: string): Promise<void> {
+  staging.get(await openDb())?.delete(snapshot);
+}
 
 /**
  * Stages one page's valid members and saves the run's checkpoint in a single transaction.
- * A member whose identity is already staged is a duplicate: counted, not stored twice.
- * `advance` receives the number of duplicates and returns the checkpoint to save.
+ * A member whose identity is already staged (in this page or an earlier one) is a duplicate:
+ * counted, not stored twice. `advance` receives the number of duplicates and returns the
+ * checkpoint to save.
  */
 export async function stagePage(
   snapshot: string,
@@ -64,61 +118,220 @@ export async function stagePage(
   advance: (duplicates: number) => ActiveRun,
 ): Promise<ActiveRun> {
   const db = await openDb();
-  const tx = db.transaction([STORES.members, STORES.runs], 'readwrite');
-  const store = tx.objectStore(STORES.members);
+  const state = await stagingState(db, snapshot);
   let duplicates = 0;
-  let pending = members.length;
-  let saved: ActiveRun | undefined;
-  const saveCheckpoint = () => {
-    saved = advance(duplicates);
-    tx.objectStore(STORES.runs).put(saved);
-  };
-  // The checkpoint is written from the last add's callback, while the transaction is still active.
-  const settle = () => {
-    if (--pending === 0) saveCheckpoint();
-  };
+  const seen = new Set<string>();
+  const fresh: { member: Member; hash: number }[] = [];
+  const suspects: { member: Member; hash: number }[] = [];
   for (const member of members) {
-    const row: MemberRow = { snapshot, ...member };
-    const add = store.add(row);
-    add.onsuccess = settle;
-    add.onerror = (event) => {
-      if (add.error?.name !== 'ConstraintError') return; // real failures abort the transaction
-      event.preventDefault(); // a duplicate key must not abort the page
-      event.stopPropagation();
+    if (seen.has(member.identity)) {
       duplicates++;
-      settle();
-    };
+      continue;
+    }
+    seen.add(member.identity);
+    const hash = identityHash(member.identity);
+    (state.hashes.has(hash) ? suspects : fresh).push({ member, hash });
   }
-  if (members.length === 0) saveCheckpoint();
+
+  const hook = earlyHooks.get(snapshot);
+  const early = hook && !hook.stopped ? hook : undefined;
+  const stores = [STORES.snapshots, STORES.runs, ...(early ? [STORES.early, STORES.changes] : [])];
+  const tx = db.transaction(stores, 'readwrite');
+  const store = tx.objectStore(STORES.snapshots);
+  const written = done(tx);
+  // A hash already staged is a duplicate or (rarely) a collision: the bucket's pieces decide.
+  const suspectBuckets = new Map<number, typeof suspects>();
+  for (const suspect of suspects) {
+    const bucket = bucketOf(suspect.hash, SNAPSHOT_BUCKETS);
+    suspectBuckets.set(bucket, [...(suspectBuckets.get(bucket) ?? []), suspect]);
+  }
+  for (const [bucket, candidates] of suspectBuckets) {
+    const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
+    const staged = new Set(pieces.flatMap((piece) => piece.members.map((member) => member.identity)));
+    for (const candidate of candidates) {
+      if (staged.has(candidate.member.identity)) duplicates++;
+      else fresh.push(candidate);
+    }
+  }
+
+  const buckets = new Map<number, Member[]>();
+  for (const { member, hash } of fresh) {
+    const bucket = bucketOf(hash, SNAPSHOT_BUCKETS);
+    const list = buckets.get(bucket);
+    if (list) list.push(member);
+    else buckets.set(bucket, [member]);
+  }
+  const piece = state.nextPiece++;
+  for (const [bucket, list] of buckets) {
+    store.put({ snapshot, bucket, piece, members: list.sort(byIdentity) } satisfies SnapshotPiece);
+  }
+  const saved = advance(duplicates);
+  tx.objectStore(STORES.runs).put(saved);
+  const stream = early ? await takeEarlyAdds(tx, snapshot, early.committed, fresh) : undefined;
+  await written;
+  // Only what is durable joins the hashes: a failed page leaves no trace to be mistaken for a duplicate.
+  for (const { hash } of fresh) state.hashes.add(hash);
+  if (stream) early!.onChunks(stream.chunks);
+  return saved;
+}
+
+/**
+ * The adds a run may send before its read is complete: staged members whose identity hash is not
+ * among the committed snapshot's. They go into numbered add chunks in the page's own transaction,
+ * so the stream is exactly the pages staged, whatever instant the worker stops at.
+ */
+export interface EarlyAdds {
+  snapshot: string;
+  runId: string;
+  /** Full add chunks written: 0 … chunks − 1, CHANGE_CHUNK members each. */
+  chunks: number;
+  /** Members past the last full chunk. */
+  pending: Member[];
+  /** Members the stream took: chunks × CHANGE_CHUNK + pending. */
+  count: number;
+  /** Chunks already upserted, and what they cost. */
+  delivered: number[];
+  rejections: Rejection[];
+  rejected: number;
+  requests: number;
+}
+
+interface EarlyHook {
+  committed: SortedHashes;
+  onChunks: (chunks: number) => void;
+  stopped: boolean;
+}
+
+const earlyHooks = new Map<string, EarlyHook>();
+
+async function takeEarlyAdds(
+  tx: IDBTransaction,
+  snapshot: string,
+  committed: SortedHashes,
+  fresh: readonly { member: Member; hash: number }[],
+): Promise<EarlyAdds | undefined> {
+  const earlyStore = tx.objectStore(STORES.early);
+  const stream = (await request(earlyStore.get(snapshot))) as EarlyAdds | undefined;
+  if (!stream) return undefined;
+  for (const { member, hash } of fresh) {
+    if (committed.has(hash)) continue;
+    stream.pending.push(member);
+    stream.count++;
+    if (stream.pending.length === CHANGE_CHUNK) {
+      tx.objectStore(STORES.changes).put({ runId: stream.runId, op: 'add', chunk: stream.chunks++, members: stream.pending } satisfies ChangeChunk);
+      stream.pending = [];
+    }
+  }
+  earlyStore.put(stream);
+  return stream;
+}
+
+/**
+ * Starts the early-add stream of a run that is about to read. Only a read that starts from nothing
+ * gets one (a run resumed from an older version without it diffs as before). Returns the stream
+ * as stored, or undefined when this run has none.
+ */
+export async function startEarlyAdds(
+  run: ActiveRun,
+  committed: SortedHashes,
+  onChunks: (chunks: number) => void,
+): Promise<EarlyAdds | undefined> {
+  const db = await openDb();
+  const tx = db.transaction(STORES.early, 'readwrite');
+  const store = tx.objectStore(STORES.early);
+  let stream = (await request(store.get(run.snapshot))) as EarlyAdds | undefined;
+  if (!stream && run.read.nextPage === 0 && run.counts.read === 0) {
+    stream = { snapshot: run.snapshot, runId: run.runId, chunks: 0, pending: [], count: 0, delivered: [], rejections: [], rejected: 0, requests: 0 };
+    store.put(stream);
+  }
   await done(tx);
-  return saved!;
+  if (stream) earlyHooks.set(run.snapshot, { committed, onChunks, stopped: false });
+  return stream;
 }
 
-export async function* snapshotMembers(snapshot: string, batchSize = 5000): AsyncGenerator<Member[]> {
+/** No more early adds for this snapshot: the read is over (or the worker is going away). */
+export function stopEarlyAdds(snapshot: string): void {
+  const hook = earlyHooks.get(snapshot);
+  if (hook) hook.stopped = true;
+  earlyHooks.delete(snapshot);
+}
+
+export async function getEarlyAdds(snapshot: string): Promise<EarlyAdds | undefined> {
   const db = await openDb();
-  for await (const rows of readRange<MemberRow>(db, STORES.members, snapshotRange(snapshot), rowKey, batchSize)) {
-    yield rows.map(toMember);
+  return (await request(db.transaction(STORES.early).objectStore(STORES.early).get(snapshot))) as EarlyAdds | undefined;
+}
+
+/** Files an upserted early chunk, with its rejections and the requests it took. */
+export async function recordEarlyBatch(snapshot: string, chunk: number, rejected: readonly Rejection[], requests: number): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(STORES.early, 'readwrite');
+  const store = tx.objectStore(STORES.early);
+  const stream = (await request(store.get(snapshot))) as EarlyAdds | undefined;
+  // A stream deleted meanwhile (a restarted read) keeps nothing: its adds are sent again.
+  if (stream && !stream.delivered.includes(chunk)) {
+    stream.delivered.push(chunk);
+    const room = Math.max(0, MAX_KEPT_REJECTIONS - stream.rejections.length);
+    stream.rejections.push(...rejected.slice(0, room));
+    stream.rejected += rejected.length;
+    stream.requests += requests;
+    store.put(stream);
+  }
+  await done(tx);
+}
+
+/** The committed snapshot's identity hashes, as the diff saved them (or computed from the pieces). */
+export async function loadSnapshotHashes(snapshot: string): Promise<SortedHashes> {
+  const db = await openDb();
+  const saved = (await request(db.transaction(STORES.hashes).objectStore(STORES.hashes).get(snapshot))) as
+    | { hashes: Float64Array }
+    | undefined;
+  if (saved) return new SortedHashes(saved.hashes);
+  const hashes: number[] = [];
+  for await (const identity of snapshotIdentities(snapshot)) hashes.push(identityHash(identity));
+  return SortedHashes.from(hashes);
+}
+
+export async function saveSnapshotHashes(snapshot: string, hashes: SortedHashes): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(STORES.hashes, 'readwrite');
+  tx.objectStore(STORES.hashes).put({ snapshot, hashes: hashes.hashes });
+  await done(tx);
+}
+
+/** One bucket of a snapshot, sorted by identity. */
+export async function readSnapshotBucket(snapshot: string, bucket: number): Promise<Member[]> {
+  const db = await openDb();
+  const store = db.transaction(STORES.snapshots).objectStore(STORES.snapshots);
+  const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
+  if (pieces.length === 1) return pieces[0]!.members;
+  return pieces.flatMap((piece) => piece.members).sort(byIdentity);
+}
+
+/** A snapshot's members, a bucket at a time (identity order within a bucket). */
+export async function* snapshotMembers(snapshot: string): AsyncGenerator<Member[]> {
+  for (let bucket = 0; bucket < SNAPSHOT_BUCKETS; bucket++) {
+    const members = await readSnapshotBucket(snapshot, bucket);
+    if (members.length > 0) yield members;
   }
 }
 
-/** Identities only, read from the keys: the custom-list file needs nothing else. */
-export async function* snapshotIdentities(snapshot: string, batchSize = 10_000): AsyncGenerator<string> {
+/** Identities only, streamed from the pieces `piecesPerRead` at a time: the custom-list file. */
+export async function* snapshotIdentities(snapshot: string, piecesPerRead = 64): AsyncGenerator<string> {
   const db = await openDb();
-  const range = snapshotRange(snapshot);
-  let current = range;
-  for (;;) {
-    const store = db.transaction(STORES.members).objectStore(STORES.members);
-    const keys = (await request(store.getAllKeys(current, batchSize))) as [string, string][];
-    for (const [, identity] of keys) yield identity;
-    if (keys.length < batchSize) return;
-    current = IDBKeyRange.bound(keys[keys.length - 1], range.upper, true, range.upperOpen);
+  for await (const pieces of readRange<SnapshotPiece>(db, STORES.snapshots, snapshotRange(snapshot), pieceKey, piecesPerRead)) {
+    for (const piece of pieces) for (const member of piece.members) yield member.identity;
   }
 }
 
+/** Deletes a snapshot's pieces, its hashes and its early-add stream (a restarted read sends those again). */
 export async function deleteSnapshot(snapshot: string): Promise<void> {
   const db = await openDb();
-  const tx = db.transaction(STORES.members, 'readwrite');
-  tx.objectStore(STORES.members).delete(snapshotRange(snapshot));
+  staging.get(db)?.delete(snapshot);
+  stopEarlyAdds(snapshot);
+  const tx = db.transaction([STORES.snapshots, STORES.hashes, STORES.early], 'readwrite');
+  tx.objectStore(STORES.snapshots).delete(snapshotRange(snapshot));
+  tx.objectStore(STORES.hashes).delete(snapshot);
+  tx.objectStore(STORES.early).delete(snapshot);
   await done(tx);
 }
 
@@ -130,19 +343,16 @@ export async function getCommitted(syncId: string): Promise<CommittedSnapshot | 
 }
 
 /**
- * Walks the staged and committed snapshots side by side (both sorted by identity) and records
- * added and removed members in numbered chunks. Re-running it replaces the previous result.
+ * Writes a run's changes in numbered chunks of CHANGE_CHUNK per kind, five chunks per transaction.
+ * Opening a writer drops the run's earlier changes, so a re-run diff replaces them; `after` keeps
+ * the adds already streamed during the read (its full chunks) and continues from its pending members.
  */
-export async function diffSnapshots(
-  runId: string,
-  staged: string,
-  committed: string | undefined,
-): Promise<{ added: number; removed: number }> {
-  await deleteChanges(runId);
+export async function openChangeWriter(runId: string, after?: Pick<EarlyAdds, 'chunks' | 'pending'>) {
+  await deleteChanges(runId, after?.chunks ?? 0);
   const db = await openDb();
-  const pending: Record<ChangeOp, Member[]> = { add: [], remove: [] };
-  const chunks: Record<ChangeOp, number> = { add: 0, remove: 0 };
-  const counts: Record<ChangeOp, number> = { add: 0, remove: 0 };
+  const pending: Record<ChangeOp, Member[]> = { add: [...(after?.pending ?? [])], remove: [] };
+  const chunks: Record<ChangeOp, number> = { add: after?.chunks ?? 0, remove: 0 };
+  const counts: Record<ChangeOp, number> = { add: chunks.add * CHANGE_CHUNK + pending.add.length, remove: 0 };
   let full: ChangeChunk[] = [];
   const flush = async () => {
     if (full.length === 0) return;
@@ -152,38 +362,27 @@ export async function diffSnapshots(
     full = [];
     await done(tx);
   };
-  const close = (op: ChangeOp) => {
+  const cut = (op: ChangeOp) => {
     if (pending[op].length === 0) return;
     full.push({ runId, op, chunk: chunks[op]++, members: pending[op] });
     pending[op] = [];
   };
-  const emit = async (op: ChangeOp, member: Member) => {
-    pending[op].push(member);
-    counts[op]++;
-    if (pending[op].length === CHANGE_CHUNK) close(op);
-    if (full.length >= 5) await flush();
+  return {
+    async write(op: ChangeOp, members: readonly Member[]): Promise<void> {
+      for (const member of members) {
+        pending[op].push(member);
+        counts[op]++;
+        if (pending[op].length === CHANGE_CHUNK) cut(op);
+        if (full.length >= 5) await flush();
+      }
+    },
+    async close(): Promise<{ added: number; removed: number }> {
+      cut('add');
+      cut('remove');
+      await flush();
+      return { added: counts.add, removed: counts.remove };
+    },
   };
-
-  const left = flatten(snapshotMembers(staged));
-  const right = committed ? flatten(snapshotMembers(committed)) : emptyMembers();
-  let a = await left.next();
-  let b = await right.next();
-  while (!a.done || !b.done) {
-    if (b.done || (!a.done && a.value.identity < b.value.identity)) {
-      await emit('add', a.value!);
-      a = await left.next();
-    } else if (a.done || b.value.identity < a.value.identity) {
-      await emit('remove', b.value);
-      b = await right.next();
-    } else {
-      a = await left.next();
-      b = await right.next();
-    }
-  }
-  close('add');
-  close('remove');
-  await flush();
-  return { added: counts.add, removed: counts.remove };
 }
 
 /** Changes of one kind in chunk `chunk`: members CHANGE_CHUNK × chunk onwards, in identity order. */
@@ -204,10 +403,16 @@ export async function* allChanges(runId: string): AsyncGenerator<Change[]> {
   }
 }
 
-async function deleteChanges(runId: string): Promise<void> {
+/** Drops a run's changes, except its first `keepAdds` add chunks. */
+async function deleteChanges(runId: string, keepAdds = 0): Promise<void> {
   const db = await openDb();
   const tx = db.transaction(STORES.changes, 'readwrite');
-  tx.objectStore(STORES.changes).delete(IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]));
+  const store = tx.objectStore(STORES.changes);
+  if (keepAdds === 0) store.delete(IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]));
+  else {
+    store.delete(IDBKeyRange.bound([runId, 'add', keepAdds], [runId, 'add', Infinity]));
+    store.delete(IDBKeyRange.bound([runId, 'remove', 0], [runId, 'remove', Infinity]));
+  }
   await done(tx);
 }
 
@@ -223,7 +428,8 @@ export async function commitRun(
   historyLimit: number,
 ): Promise<string | undefined> {
   const db = await openDb();
-  const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes], 'readwrite');
+  const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes, STORES.early], 'readwrite');
+  tx.objectStore(STORES.early).delete(run.snapshot);
   const committedStore = tx.objectStore(STORES.committed);
   const previous = (await request(committedStore.get(run.syncId))) as CommittedSnapshot | undefined;
   const next: CommittedSnapshot = { syncId: run.syncId, snapshot: run.snapshot, size, segmentId: summary.segmentId };
@@ -257,16 +463,4 @@ export async function forgetSync(syncId: string): Promise<void> {
   await done(tx);
   if (committed) await deleteSnapshot(committed.snapshot);
   if (run) await deleteSnapshot(run.snapshot);
-}
-
-const rowKey = (row: MemberRow): IDBValidKey => [row.snapshot, row.identity];
-const toMember = ({ identity, distinctId, profile }: MemberRow): Member => ({ identity, distinctId, profile });
-
-async function* flatten(batches: AsyncGenerator<Member[]>): AsyncGenerator<Member> {
-  for await (const batch of batches) yield* batch;
-}
-
-// eslint-disable-next-line require-yield
-async function* emptyMembers(): AsyncGenerator<Member> {
-  return;
 }

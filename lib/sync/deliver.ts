@@ -6,8 +6,18 @@
 import { forEachConcurrent } from '../http/concurrency';
 import type { CleverTapClient, ProfileRecord, UploadResult } from '../clevertap/client';
 import { ApiError } from '../http/errors';
+import { identityHash } from '../storage/identity-hash';
 import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
-import { CHANGE_CHUNK, readChangeChunk, snapshotIdentities, type Change, type ChangeOp } from '../storage/snapshots';
+import {
+  CHANGE_CHUNK,
+  getCommitted,
+  loadSnapshotHashes,
+  readChangeChunk,
+  snapshotIdentities,
+  type Change,
+  type ChangeOp,
+  type Member,
+} from '../storage/snapshots';
 import type { RunSummary, Settings } from '../storage/schema';
 import { recordOutcome, type RejectedStore } from './rejected-record';
 
@@ -34,10 +44,15 @@ export interface DeliverContext {
   onProgress: (run: ActiveRun, done: number, total: number) => Promise<void>;
 }
 
-interface BatchStep {
-  name: string;
+/** A run of one kind of change; a step's records are its parts one after another. */
+interface StepPart {
   op: ChangeOp;
   count: number;
+}
+
+interface BatchStep {
+  name: string;
+  parts: StepPart[];
   send: (changes: Change[]) => Promise<UploadResult>;
 }
 
@@ -56,16 +71,16 @@ export function usesProperty(settings: Settings): boolean {
 export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
   let run = await retryRejected(start, ctx);
   const steps = batchSteps(run, ctx);
-  const total = steps.reduce((sum, step) => sum + batchCount(step.count), 0) + (usesSegment(ctx.settings) ? 1 : 0);
+  const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (usesSegment(ctx.settings) ? 1 : 0);
   let done = [...steps.map((step) => step.name), 'segment'].reduce((sum, name) => sum + (run.delivered[name]?.length ?? 0), 0);
 
   for (const step of steps) {
     const finished = new Set(run.delivered[step.name] ?? []);
-    const pending = [...Array(batchCount(step.count)).keys()].filter((batch) => !finished.has(batch));
+    const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch));
     let saving: Promise<unknown> = Promise.resolve();
     await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
       ctx.signal.throwIfAborted();
-      const changes = await readChangeChunk(run.runId, step.op, batch);
+      const changes = await readBatch(run.runId, step.parts, batch);
       const result = await step.send(changes);
       // Checkpoints are chained so concurrent batches never overwrite each other's progress, and
       // the lane moves on to its next batch without waiting for the write.
@@ -88,43 +103,55 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   return run;
 }
 
+/** The profile record an added member is upserted with (its profile, and in property mode the $add). */
+export function addRecord(settings: Settings, cohortName: string): (change: Member) => ProfileRecord {
+  return (change) => ({
+    identity: change.identity,
+    profileData: creatingProfileData(
+      change.identity,
+      usesProperty(settings) ? { ...change.profile, [settings.propertyName]: { $add: [cohortName] } } : { ...change.profile },
+    ),
+  });
+}
+
+/** The delivery step whose first batches are the add chunks, one for one (early adds count there). */
+export function addStepName(settings: Settings): string {
+  return usesProperty(settings) ? 'property' : 'profiles';
+}
+
 function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
   const { settings, clevertap, signal } = ctx;
   const membership = settings.propertyName;
   const cohortValue = [ctx.cohortName];
+  const upsert = addRecord(settings, ctx.cohortName);
+  const unset = (change: Change): ProfileRecord => ({
+    identity: change.identity,
+    profileData: { [membership]: { $remove: cohortValue } },
+  });
+  // Every added user is upserted: CleverTap creates missing profiles, which custom lists need.
+  // In property mode the removes follow the adds in the same batches (records are per user, so one
+  // request may carry both), filling the last partial batch of adds.
   const steps: BatchStep[] = [
-    {
-      // Every added user is upserted: CleverTap creates missing profiles, which custom lists need.
-      name: 'profiles',
-      op: 'add',
-      count: run.counts.added,
-      send: (changes) =>
-        uploadTracked(
-          ctx,
-          changes.map(
-            (change): ProfileRecord => ({
-              identity: change.identity,
-              profileData: creatingProfileData(
-                change.identity,
-                usesProperty(settings) ? { ...change.profile, [membership]: { $add: cohortValue } } : { ...change.profile },
-              ),
-            }),
-          ),
-        ),
-    },
+    usesProperty(settings)
+      ? {
+          name: addStepName(settings),
+          parts: [
+            { op: 'add', count: run.counts.added },
+            { op: 'remove', count: run.counts.removed },
+          ],
+          send: (changes) => {
+            const adds = changes.filter((change) => change.op === 'add').map(upsert);
+            const removes = changes.filter((change) => change.op === 'remove').map(unset);
+            // Only the adds enter the rejected-identities record: a refused $remove is of someone who left.
+            return uploadTracked(ctx, [...adds, ...removes], adds);
+          },
+        }
+      : {
+          name: addStepName(settings),
+          parts: [{ op: 'add', count: run.counts.added }],
+          send: (changes) => uploadTracked(ctx, changes.map(upsert)),
+        },
   ];
-  if (usesProperty(settings)) {
-    steps.push({
-      name: 'property-remove',
-      op: 'remove',
-      count: run.counts.removed,
-      send: (changes) =>
-        clevertap.uploadProfiles(
-          changes.map((change) => ({ identity: change.identity, profileData: { [membership]: { $remove: cohortValue } } })),
-          { signal },
-        ),
-    });
-  }
   if (settings.events.enabled) {
     const evtData = { 'Cohort Name': ctx.cohortName, 'Cohort ID': ctx.cohortId };
     for (const [op, evtName] of [
@@ -133,8 +160,7 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
     ] as const) {
       steps.push({
         name: `events-${op}`,
-        op,
-        count: op === 'add' ? run.counts.added : run.counts.removed,
+        parts: [{ op, count: op === 'add' ? run.counts.added : run.counts.removed }],
         send: (changes) =>
           clevertap.uploadEvents(
             changes.map((change) => ({ identity: change.identity, evtName, evtData })),
@@ -158,6 +184,34 @@ function recordBatch(run: ActiveRun, step: string, batch: number, result: Upload
 }
 
 const batchCount = (records: number) => Math.ceil(records / BATCH_SIZE);
+const recordCount = (step: BatchStep) => step.parts.reduce((sum, part) => sum + part.count, 0);
+
+/**
+ * Records BATCH_SIZE × batch onwards of the parts laid end to end, read from the change chunks
+ * they fall in (a batch that straddles two parts, or two chunks of one part, reads both).
+ */
+async function readBatch(runId: string, parts: readonly StepPart[], batch: number): Promise<Change[]> {
+  let start = batch * BATCH_SIZE;
+  let room = BATCH_SIZE;
+  const out: Change[] = [];
+  for (const part of parts) {
+    if (room === 0) break;
+    if (start >= part.count) {
+      start -= part.count;
+      continue;
+    }
+    const end = Math.min(part.count, start + room);
+    for (let chunk = Math.floor(start / CHANGE_CHUNK); chunk * CHANGE_CHUNK < end; chunk++) {
+      const changes = await readChangeChunk(runId, part.op, chunk);
+      const from = Math.max(start - chunk * CHANGE_CHUNK, 0);
+      out.push(...changes.slice(from, end - chunk * CHANGE_CHUNK));
+    }
+    room -= end - start;
+    start = 0;
+  }
+  return out;
+}
+
 
 /**
  * CleverTap marks profileData "Required", and an upsert without any may create no profile: a user
@@ -167,10 +221,22 @@ export function creatingProfileData(identity: string, profileData: Record<string
   return Object.keys(profileData).length > 0 ? profileData : { Identity: identity };
 }
 
-/** Uploads profiles and keeps the rejected-identities record in step: refused ones are tried again by later runs. */
-async function uploadTracked(ctx: DeliverContext, records: ProfileRecord[]): Promise<UploadResult> {
+export type TrackedUploadContext = Pick<DeliverContext, 'clevertap' | 'rejected' | 'signal'>;
+
+/**
+ * Uploads profiles and keeps the rejected-identities record in step for the `tracked` ones (all by
+ * default): refused ones are tried again by later runs.
+ */
+export async function uploadTracked(
+  ctx: TrackedUploadContext,
+  records: ProfileRecord[],
+  tracked: readonly ProfileRecord[] = records,
+): Promise<UploadResult> {
   const result = await ctx.clevertap.uploadProfiles(records, { signal: ctx.signal });
-  const rejected = await ctx.rejected.update((current) => recordOutcome(current, records, result.rejected));
+  const trackedIds = new Set(tracked.map((record) => record.identity));
+  const rejected = await ctx.rejected.update((current) =>
+    recordOutcome(current, tracked, result.rejected.filter((rejection) => trackedIds.has(rejection.identity))),
+  );
   return {
     ...result,
     rejected: result.rejected.map((rejection) => ({ ...rejection, failures: rejected[rejection.identity]?.failures ?? 1 })),
@@ -191,8 +257,12 @@ async function retryRejected(start: ActiveRun, ctx: DeliverContext): Promise<Act
   if (left.size > 0) {
     await ctx.rejected.update((current) => Object.fromEntries(Object.entries(current).filter(([identity]) => !left.has(identity))));
   }
+  // Only members of the committed snapshot: anyone else refused is new in this run (an upsert during
+  // the read may already have been refused) and the add step sends them, so nobody is sent twice.
+  const committed = Object.keys(stored).length > 0 ? await getCommitted(start.syncId) : undefined;
+  const known = committed ? await loadSnapshotHashes(committed.snapshot) : undefined;
   const records = Object.entries(stored)
-    .filter(([identity]) => !left.has(identity))
+    .filter(([identity]) => !left.has(identity) && known?.has(identityHash(identity)) === true)
     .map(([identity, entry]): ProfileRecord => ({ identity, profileData: creatingProfileData(identity, entry.profile) }));
   let run = start;
   let recovered = 0;

@@ -5,11 +5,13 @@
  */
 import type { CleverTapClient } from '../clevertap/client';
 import type { MixpanelClient } from '../mixpanel/client';
-import { saveRun, type ActiveRun } from '../storage/runs';
+import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
 import type { RunSummary, Settings, Sync } from '../storage/schema';
-import { commitRun, deleteSnapshot, diffSnapshots, getCommitted } from '../storage/snapshots';
+import { commitRun, deleteSnapshot, getCommitted } from '../storage/snapshots';
 import { brakeReason } from './brake';
-import { deliver, segmentName } from './deliver';
+import { addStepName, deliver, segmentName } from './deliver';
+import { diffSnapshots } from './diff';
+import { startEarlyUpserts } from './pipeline';
 import { readCohort } from './read';
 import { rejectedStore } from './rejected';
 import { rereadIfStale } from './stale';
@@ -36,14 +38,24 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
   let run = start;
   if (ctx.periodMs !== undefined) run = await rereadIfStale(run, ctx.now(), ctx.periodMs);
   if (run.phase === 'reading') {
-    run = await readCohort(run, {
-      mixpanel: ctx.mixpanel,
-      cohortId: ctx.sync.cohortId,
-      signal: ctx.signal,
-      now: ctx.now,
-      takeQueries: ctx.takeQueries,
-      onPage: (current) => ctx.onProgress(current, current.counts.read, Math.max(current.read.total, current.counts.read)),
+    // New members' profiles are upserted while the read goes on; everything else waits for it.
+    const early = await startEarlyUpserts(run, {
+      ...ctx,
+      cohortName: ctx.sync.cohortName,
+      rejected: rejectedStore(run.syncId),
     });
+    try {
+      run = await readCohort(run, {
+        mixpanel: ctx.mixpanel,
+        cohortId: ctx.sync.cohortId,
+        signal: ctx.signal,
+        now: ctx.now,
+        takeQueries: ctx.takeQueries,
+        onPage: (current) => ctx.onProgress(current, current.counts.read, Math.max(current.read.total, current.counts.read)),
+      });
+    } finally {
+      await early.finish();
+    }
   }
   if (run.phase === 'diffing') run = await diff(run, ctx.settings);
   if (run.phase === 'reviewing') {
@@ -79,8 +91,19 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
 /** Compares the complete read with the last committed snapshot; only now may anyone be removed. */
 async function diff(start: ActiveRun, settings: Settings): Promise<ActiveRun> {
   const committed = await getCommitted(start.syncId);
-  const { added, removed } = await diffSnapshots(start.runId, start.snapshot, committed?.snapshot);
-  const run: ActiveRun = { ...start, counts: { ...start.counts, added, removed } };
+  const { added, removed, early } = await diffSnapshots(start.runId, start.snapshot, committed?.snapshot);
+  let run: ActiveRun = { ...start, counts: { ...start.counts, added, removed } };
+  if (early) {
+    // The add chunks upserted during the read are the add step's first batches, already sent.
+    const step = addStepName(settings);
+    run = {
+      ...run,
+      delivered: { ...run.delivered, [step]: [...new Set([...(run.delivered[step] ?? []), ...early.delivered])] },
+      rejections: [...run.rejections, ...early.rejections].slice(0, MAX_KEPT_REJECTIONS),
+      counts: { ...run.counts, rejected: run.counts.rejected + early.rejected },
+      clevertapRequests: run.clevertapRequests + early.requests,
+    };
+  }
   const mustReview = !run.approved && brakeReasonFor(run, committed?.size ?? 0, settings) !== undefined;
   const next: ActiveRun = { ...run, phase: mustReview ? 'reviewing' : 'delivering' };
   await saveRun(next);

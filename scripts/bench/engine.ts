@@ -10,13 +10,27 @@ import { launchBench, sleep, type BenchBrowser } from './browser';
 import { HeapSampler } from './cdp';
 
 export const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
-export const LATENCY = { mixpanelMs: 400, clevertapMs: 300 };
+export interface LatencyProfile {
+  name: string;
+  /** Per engage page (and cohorts/list) request. */
+  mixpanelMs: number;
+  /** Per CleverTap request: /1/upload and each custom-list call. */
+  clevertapMs: number;
+}
+
+/** Every export case runs at both: the emulators' quick default and one closer to production. */
+export const PROFILES = {
+  fast: { name: 'fast', mixpanelMs: 400, clevertapMs: 300 },
+  production: { name: 'production-like', mixpanelMs: 2000, clevertapMs: 800 },
+} satisfies Record<string, LatencyProfile>;
+export const LATENCY = PROFILES.fast;
 
 export interface EngineCase {
   members: number;
   pageSize: number;
   /** settings.queryBudget.concurrent */
   concurrency: number;
+  profile: LatencyProfile;
 }
 
 export interface RunFigures {
@@ -70,7 +84,7 @@ function kindOf(path: string): TimelineEntry['kind'] {
 export interface PhaseTimes {
   /** First engage request start → last engage answer. */
   readMs: number;
-  /** Last engage answer → first upload request (staging the last page, diff, brake). */
+  /** Last engage answer → first request after it (staging the last page, diff, brake). */
   diffGapMs: number;
   /** First upload start → last upload answer. */
   uploadMs: number;
@@ -78,6 +92,14 @@ export interface PhaseTimes {
   csvGapMs: number;
   /** The three custom-list calls. */
   customListMs: number;
+  /** Uploads that started before the last engage answer: sent while the read went on. */
+  uploadsDuringRead?: number;
+}
+
+/** The first upload (or, failing one, custom-list call) that starts at or after `at`. */
+function firstAfter(uploads: readonly TimelineEntry[], list: readonly TimelineEntry[], at: number): number {
+  const later = uploads.filter((entry) => entry.start >= at);
+  return Math.min(...(later.length ? later : list).map((entry) => entry.start));
 }
 
 export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | undefined {
@@ -90,10 +112,11 @@ export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | und
   const max = (xs: TimelineEntry[], key: 'start' | 'end') => Math.max(...xs.map((x) => x[key]));
   return {
     readMs: max(engage, 'end') - min(engage, 'start'),
-    diffGapMs: min(upload, 'start') - max(engage, 'end'),
+    diffGapMs: firstAfter(upload, list, max(engage, 'end')) - max(engage, 'end'),
     uploadMs: max(upload, 'end') - min(upload, 'start'),
     csvGapMs: min(list, 'start') - max(upload, 'end'),
     customListMs: max(list, 'end') - min(list, 'start'),
+    uploadsDuringRead: upload.filter((entry) => entry.start < max(engage, 'end')).length,
   };
 }
 
@@ -102,7 +125,7 @@ export async function engineSession(): Promise<EngineSession> {
   const browser = await launchBench(apis.list);
   await browser.connect();
   await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: 3 } });
-  setLatency(apis);
+  setLatency(apis, LATENCY);
   const timeline: TimelineEntry[] = [];
   for (const emulator of [apis.mixpanel, apis.clevertap]) {
     const handle = emulator.handle.bind(emulator);
@@ -118,11 +141,11 @@ export async function engineSession(): Promise<EngineSession> {
   return { browser, apis, timeline, close: () => browser.close() };
 }
 
-export function setLatency(apis: EmulatorSet): void {
-  apis.mixpanel.latencyMs.engage = LATENCY.mixpanelMs;
-  apis.mixpanel.latencyMs['cohorts-list'] = LATENCY.mixpanelMs;
+export function setLatency(apis: EmulatorSet, profile: LatencyProfile): void {
+  apis.mixpanel.latencyMs.engage = profile.mixpanelMs;
+  apis.mixpanel.latencyMs['cohorts-list'] = profile.mixpanelMs;
   for (const route of ['upload', 'customListUrl', 'customListFile', 'customListCompleted'] as const) {
-    apis.clevertap.latencyMs[route] = LATENCY.clevertapMs;
+    apis.clevertap.latencyMs[route] = profile.clevertapMs;
   }
 }
 
@@ -199,13 +222,17 @@ export function seed(apis: EmulatorSet, cohortId: number, members: number) {
   return apis.mixpanel.seedCohort({ projectId: PROJECT_ID, cohortId, name: `Bench ${cohortId}`, members });
 }
 
-export function workloadOf(seeded: { members: number; withoutProfile: number; valid: number }, pageSize: number): Workload {
+export function workloadOf(
+  seeded: { members: number; withoutProfile: number; valid: number },
+  pageSize: number,
+  profile: LatencyProfile = LATENCY,
+): Workload {
   return {
     profiles: seeded.members - seeded.withoutProfile,
     valid: seeded.valid,
     pageSize,
-    mixpanelLatencyMs: LATENCY.mixpanelMs,
-    clevertapLatencyMs: LATENCY.clevertapMs,
+    mixpanelLatencyMs: profile.mixpanelMs,
+    clevertapLatencyMs: profile.clevertapMs,
   };
 }
 
@@ -213,15 +240,21 @@ export function workloadOf(seeded: { members: number; withoutProfile: number; va
 export async function throughput(session: EngineSession, c: EngineCase, options: { measureIdb?: boolean } = {}): Promise<ThroughputResult> {
   const { apis, browser } = session;
   apis.mixpanel.limits.maxPageSize = c.pageSize;
+  setLatency(apis, c.profile);
   await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: c.concurrency } });
   const cohortId = newCohortId();
   const seeded = seed(apis, cohortId, c.members);
-  const workload = workloadOf(seeded, c.pageSize);
+  const workload = workloadOf(seeded, c.pageSize, c.profile);
   const idbBefore = options.measureIdb ? await idbUsage(browser) : 0;
-  const figures = await measuredRun(session, cohortId, { start: 'start' });
+  let figures: RunFigures;
+  try {
+    figures = await measuredRun(session, cohortId, { start: 'start' });
+  } finally {
+    setLatency(apis, LATENCY);
+  }
   const idbAfter = options.measureIdb ? await idbUsage(browser) : 0;
   await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
-  apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  forgetCohort(apis, cohortId);
   return {
     ...figures,
     case: c,
@@ -233,8 +266,19 @@ export async function throughput(session: EngineSession, c: EngineCase, options:
   };
 }
 
+/** Drops a finished case's members and profiles from the emulator, so a 1M case leaves no heap behind. */
+function forgetCohort(apis: EmulatorSet, cohortId: number): void {
+  const cohort = apis.mixpanel.state.cohort(PROJECT_ID, cohortId);
+  if (!cohort) return;
+  const profiles = apis.mixpanel.state.profiles(PROJECT_ID);
+  for (const id of cohort.members) profiles.delete(id);
+  cohort.members.clear();
+}
+
 export interface ChurnResult {
   mode: 'segment' | 'property';
+  /** The share of members that left (half) and joined (half) before the re-run. */
+  churn: number;
   members: number;
   pageSize: number;
   added: number;
@@ -248,8 +292,14 @@ export interface ChurnResult {
   wallMs: number;
 }
 
-/** A dynamic sync, then a re-run after 1 % churn (half leave, half join). */
-export async function churnRerun(session: EngineSession, mode: 'segment' | 'property', members: number, pageSize: number): Promise<ChurnResult> {
+/** A dynamic sync, then a re-run after `churn` of the members changed (half leave, half join; 0 = no change). */
+export async function churnRerun(
+  session: EngineSession,
+  mode: 'segment' | 'property',
+  members: number,
+  pageSize: number,
+  churn = 0.01,
+): Promise<ChurnResult> {
   const { apis, browser } = session;
   apis.mixpanel.limits.maxPageSize = pageSize;
   await browser.saveSettings({ deliveryMode: mode, queryBudget: { hourly: 60, concurrent: 3 } });
@@ -259,9 +309,9 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
 
   const cohort = apis.mixpanel.state.cohort(PROJECT_ID, cohortId)!;
   const profiles = apis.mixpanel.state.profiles(PROJECT_ID);
-  const leaving = [...seeded.expected.keys()].slice(0, Math.round(members * 0.005));
+  const leaving = [...seeded.expected.keys()].slice(0, Math.round((members * churn) / 2));
   for (const id of leaving) cohort.members.delete(id);
-  const joining = Math.round(members * 0.005);
+  const joining = Math.round((members * churn) / 2);
   for (let index = 0; index < joining; index++) {
     const id = `c${cohortId}-joined-${index}`;
     cohort.members.add(id);
@@ -269,14 +319,18 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
   }
   const run = await measuredRun(session, cohortId, { start: 'now' });
   await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
-  cohort.members.clear();
+  forgetCohort(apis, cohortId);
   await browser.saveSettings({ deliveryMode: 'segment' });
   const { added, removed } = run.summary.counts;
-  // Segment mode: batches, a visibility check of the last (at most 5) new profiles, the list's 3 steps.
-  const clevertapFloor = mode === 'segment' ? batchesOf(added) + (added > 0 ? Math.min(5, added % 1000 || 1000) : 0) + 3 : batchesOf(added + removed);
+  // Segment mode: batches, a visibility check of the last (at most 5) new profiles, and the list's
+  // 3 steps (none for an unchanged membership).
+  const listCalls = mode === 'segment' && added + removed > 0 ? 3 : 0;
+  const visibilityChecks = added > 0 ? Math.min(5, added % 1000 || 1000) : 0;
+  const clevertapFloor = mode === 'segment' ? batchesOf(added) + visibilityChecks + listCalls : batchesOf(added + removed);
   const profilesNow = members - seeded.withoutProfile - leaving.length + joining;
   return {
     mode,
+    churn,
     members,
     pageSize,
     added,
@@ -293,6 +347,7 @@ export async function churnRerun(session: EngineSession, mode: 'segment' | 'prop
 
 export interface ResumeResult {
   phase: 'reading' | 'delivering';
+  concurrency: number;
   members: number;
   pageSize: number;
   stoppedAtMs: number;
@@ -328,9 +383,10 @@ export async function resumeCost(session: EngineSession, phase: 'reading' | 'del
   });
   if (!stoppedAtMs) throw new Error(`the run finished before it could be stopped while ${phase}`);
   await browser.send({ type: 'sync.stop', syncId: syncId(cohortId) });
-  apis.mixpanel.state.cohort(PROJECT_ID, cohortId)?.members.clear();
+  forgetCohort(apis, cohortId);
   return {
     phase,
+    concurrency,
     members,
     pageSize,
     stoppedAtMs,

@@ -6,8 +6,9 @@
  *   npm run bench                    default set (under 15 minutes on 2 cores)
  *   npm run bench -- --million       adds the 1M-member export (heap, IndexedDB size, throughput)
  *   npm run bench -- --only=engine,overlay,popup,churn,resume
+ *   npm run bench -- --only=engine --million --members=1000000   one cohort size only
  *   npm run bench -- --no-write      print only, leave BENCHMARKS.md alone
- *   npm run bench -- --render=/tmp/bench-last.json   rewrite BENCHMARKS.md from a saved run's figures
+ *   npm run bench -- --render=/tmp/bench-last-<checkout>.json   rewrite BENCHMARKS.md from a saved run's figures
  */
 import { spawnSync } from 'node:child_process';
 import { hasWebSocket } from './cdp';

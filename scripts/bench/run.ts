@@ -1,8 +1,8 @@
 /** The benchmark sequence; main.ts only makes sure WebSocket exists first. */
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { naiveModelMs } from './bounds';
 import { CHROMIUM } from './browser';
 import {
@@ -10,6 +10,7 @@ import {
   engineSession,
   LATENCY,
   newCohortId,
+  PROFILES,
   PROJECT_ID,
   resumeCost,
   seed,
@@ -27,6 +28,8 @@ import { popupBench, type PopupResult } from './popup';
 import { renderMarkdown, renderTable, type BenchReport } from './report';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** This checkout's last run's figures (for --render), named after the checkout so checkouts do not mix. */
+const SAVED = resolve(tmpdir(), `bench-last-${basename(ROOT)}.json`);
 
 function machine() {
   const sh = (command: string) => {
@@ -62,7 +65,7 @@ export async function runBench(argv: string[]): Promise<void> {
   const wants = (section: string) => !only || only.includes(section);
   const render = argv.find((arg) => arg.startsWith('--render='))?.slice('--render='.length);
   if (render) {
-    // Re-renders BENCHMARKS.md from a saved run (/tmp/bench-last.json), without measuring again.
+    // Re-renders BENCHMARKS.md from a saved run (SAVED), without measuring again.
     const saved = JSON.parse(readFileSync(render, 'utf8')) as BenchReport;
     writeFileSync(resolve(ROOT, 'BENCHMARKS.md'), renderMarkdown(saved));
     console.log(renderTable(saved));
@@ -77,7 +80,7 @@ export async function runBench(argv: string[]): Promise<void> {
 
   const report: BenchReport = {
     machine: machine(),
-    settings: { ...LATENCY, million },
+    settings: { ...LATENCY, million, profiles: Object.values(PROFILES) },
     throughput: [],
     naive: [],
     churn: [],
@@ -89,7 +92,7 @@ export async function runBench(argv: string[]): Promise<void> {
     try {
       let resumeBaseline: ThroughputResult | undefined;
       if (wants('engine') || wants('resume')) {
-        const cases: EngineCase[] = wants('engine')
+        const shapes = wants('engine')
           ? [
               { members: 10_000, pageSize: 1000, concurrency: 3 },
               { members: 10_000, pageSize: 1000, concurrency: 5 },
@@ -100,16 +103,25 @@ export async function runBench(argv: string[]): Promise<void> {
               ...(million ? [{ members: 1_000_000, pageSize: 10_000, concurrency: 5 }] : []),
             ]
           : [{ members: 100_000, pageSize: 1000, concurrency: 3 }];
+        const profiles = wants('engine') ? Object.values(PROFILES) : [PROFILES.fast];
+        // --members=N (with --only=engine) narrows the export cases to one cohort size, for a quick look.
+        const onlyMembers = Number(argv.find((arg) => arg.startsWith('--members='))?.slice('--members='.length)) || undefined;
+        const cases: EngineCase[] = profiles
+          .flatMap((profile) => shapes.map((shape) => ({ ...shape, profile })))
+          .filter((c) => !onlyMembers || c.members === onlyMembers);
         for (const c of cases) {
-          log(`engine: ${c.members.toLocaleString('en')} members, page size ${c.pageSize}, concurrency ${c.concurrency}…`);
+          log(`engine: ${c.members.toLocaleString('en')} members, page size ${c.pageSize}, concurrency ${c.concurrency}, ${c.profile.name} latencies…`);
+          const caseStarted = Date.now();
           const result = await throughput(session, c, { measureIdb: true });
           report.throughput.push(result);
+          if (c.members >= 1_000_000) report.millionMs = (report.millionMs ?? 0) + (Date.now() - caseStarted);
           log(`  ${(result.wallMs / 1000).toFixed(1)} s, ${(result.wallMs / result.boundMs).toFixed(2)}× the bound`);
-          if (c.members === 100_000 && c.pageSize === 1000 && c.concurrency === 3) resumeBaseline = result;
+          if (c.members === 100_000 && c.pageSize === 1000 && c.concurrency === 3 && c.profile === PROFILES.fast) resumeBaseline = result;
         }
-        if (wants('engine')) {
+        if (wants('engine') && !onlyMembers) {
+          // Measured at the fast latencies only: sequential calls at production latencies would take
+          // minutes per case and add nothing the model (pages × Lm + (batches + 3) × Lc) does not say.
           const naiveCases: [number, number][] = [[10_000, 1000], [100_000, 1000], [100_000, 10_000]];
-          if (million) naiveCases.push([1_000_000, 10_000]);
           for (const [members, pageSize] of naiveCases) {
             log(`naive baseline: ${members.toLocaleString('en')} members, page size ${pageSize}…`);
             const result = await naiveFor(session, members, pageSize);
@@ -125,6 +137,8 @@ export async function runBench(argv: string[]): Promise<void> {
           const result: ChurnResult = await churnRerun(session, mode, 20_000, 1000);
           report.churn.push(result);
         }
+        log('calls: dynamic re-run with no membership change…');
+        report.churn.push(await churnRerun(session, 'segment', 20_000, 1000, 0));
       }
       if (wants('resume') && resumeBaseline) {
         for (const phase of ['reading', 'delivering'] as const) {
@@ -138,16 +152,35 @@ export async function runBench(argv: string[]): Promise<void> {
     }
   }
 
+  // The engine's figures are kept even if a later section fails.
+  writeFileSync(SAVED, JSON.stringify(report, null, 2));
   if (wants('overlay')) {
     log('overlay: sizes, main-thread cost on the heavy page, menu-to-item delay…');
-    report.overlay = (await overlayBench()) satisfies OverlayResult;
+    try {
+      report.overlay = (await overlayBench()) satisfies OverlayResult;
+    } catch (error) {
+      report.failures = [...(report.failures ?? []), `overlay: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+      log(`  failed: ${String(error).split('\n')[0]}`);
+    }
   }
   if (wants('popup')) {
     log('popup: 50 syncs…');
-    report.popup = (await popupBench()) satisfies PopupResult;
+    try {
+      report.popup = (await popupBench()) satisfies PopupResult;
+    } catch (error) {
+      report.failures = [...(report.failures ?? []), `popup: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+      log(`  failed: ${String(error).split('\n')[0]}`);
+    }
   }
   report.totalMs = Date.now() - started;
   report.machine.load = `${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`;
+  // --merge=file.json adds the 1M-member rows of an earlier `--only=engine --million` run, labelled as such.
+  const merge = argv.find((arg) => arg.startsWith('--merge='))?.slice('--merge='.length);
+  if (merge) {
+    const saved = JSON.parse(readFileSync(merge, 'utf8')) as BenchReport;
+    report.throughput.push(...saved.throughput.filter((t) => t.case.members >= 1_000_000));
+    report.merged = { date: saved.machine.date, load: saved.machine.load ?? 'not recorded', totalMs: saved.totalMs ?? 0 };
+  }
 
   console.log(renderTable(report));
   if (write && !only) {
@@ -157,5 +190,5 @@ export async function runBench(argv: string[]): Promise<void> {
     writeFileSync('/tmp/bench-partial.json', JSON.stringify(report, null, 2));
     log('Partial run (--only): figures in /tmp/bench-partial.json; BENCHMARKS.md left alone.');
   }
-  writeFileSync('/tmp/bench-last.json', JSON.stringify(report, null, 2));
+  writeFileSync(SAVED, JSON.stringify(report, null, 2));
 }

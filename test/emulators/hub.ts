@@ -3,16 +3,23 @@
  * Chromium's --host-resolver-rules sends them here: requests are routed by their Host header.
  * It listens twice: HTTPS (self-signed) for the browser, plain HTTP for Node-side tests, whose
  * fetch is rewritten by `hubFetch` (the original host travels in `x-emulated-host`).
+ * The HTTPS listener speaks HTTP/2 (HTTP/1.1 still served to clients that ask for it), as the real
+ * APIs do: over HTTP/1.1 Chromium opens at most 6 connections to a host, so 15 concurrent uploads
+ * would never be in flight.
  */
 import {
   createServer as createHttpServer,
   type IncomingHttpHeaders,
   type IncomingMessage,
-  type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import {
+  createSecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { generate } from 'selfsigned';
 
 export interface EmulatorRequest {
@@ -44,12 +51,18 @@ export function hostMatches(pattern: string, host: string): boolean {
   return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
 }
 
+/** HTTP/1.1 and HTTP/2 requests alike (the compatibility API). */
+type AnyRequest = IncomingMessage | Http2ServerRequest;
+type AnyResponse = ServerResponse | Http2ServerResponse;
+
 export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
-  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+  const handler = async (req: AnyRequest, res: AnyResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const forwarded = req.headers['x-emulated-host'];
-    const host = (typeof forwarded === 'string' ? forwarded : (req.headers.host ?? '')).replace(/:\d+$/, '');
+    // HTTP/2 names the host in `:authority`; HTTP/1.1 in `Host`.
+    const authority = req.headers[':authority'] ?? req.headers.host ?? '';
+    const host = (typeof forwarded === 'string' ? forwarded : String(authority)).replace(/:\d+$/, '');
     const emulator = emulators.find((candidate) => candidate.hosts.some((pattern) => hostMatches(pattern, host)));
     if (!emulator) {
       res.writeHead(502, { 'content-type': 'text/plain' }).end(`No emulator for host ${host}`);
@@ -63,24 +76,33 @@ export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
       body: Buffer.concat(chunks),
     };
     try {
-      await emulator.handle(request, res);
+      // The HTTP/2 compatibility response carries everything the emulators use (writeHead, setHeader,
+      // write, end, headersSent, 'finish', socket.destroy — which resets only this stream).
+      await emulator.handle(request, res as ServerResponse);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`Emulator error: ${String(error)}`);
     }
   };
   // A client that goes away mid-request (a stopped worker) aborts the body read: drop the socket.
-  const listener = (req: IncomingMessage, res: ServerResponse) => void handler(req, res).catch(() => res.destroy());
+  const listener = (req: AnyRequest, res: AnyResponse) =>
+    void handler(req, res).catch(() => ('stream' in res ? res.stream.destroy() : res.destroy()));
 
   const pems = await generate([{ name: 'commonName', value: 'cohort-sync-emulators' }], { keySize: 2048 });
-  const servers = [createHttpsServer({ key: pems.private, cert: pems.cert }, listener), createHttpServer(listener)];
+  const secure = createSecureServer({ key: pems.private, cert: pems.cert, allowHTTP1: true }, listener);
+  const servers: NetServer[] = [secure, createHttpServer(listener)];
   const sockets = new Set<Socket>();
+  const sessions = new Set<Http2Session>();
   for (const server of servers) {
-    server.on('connection', (socket) => {
+    server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     });
   }
+  secure.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
   const [httpsPort, httpPort] = await Promise.all(servers.map(listen));
   const hosts = emulators.flatMap((emulator) => emulator.hosts);
   const resolverRules = hosts.map((host) => `MAP ${host}:443 127.0.0.1:${httpsPort}`).join(', ');
@@ -91,13 +113,14 @@ export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
     resolverRules,
     fetch: hubFetch(httpPort!),
     close: async () => {
+      for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
 }
 
-function listen(server: Server): Promise<number> {
+function listen(server: NetServer): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));

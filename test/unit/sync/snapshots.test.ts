@@ -1,18 +1,18 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
-import { resetDbHandle } from '../../../lib/storage/db';
+import { openDb, resetDbHandle } from '../../../lib/storage/db';
 import { getActiveRun, newRun, saveRun, type ActiveRun } from '../../../lib/storage/runs';
 import {
   allChanges,
   commitRun,
-  diffSnapshots,
   getCommitted,
   readChangeChunk,
   snapshotIdentities,
   stagePage,
   type Member,
 } from '../../../lib/storage/snapshots';
+import { diffSnapshots } from '../../../lib/sync/diff';
 import { summarize } from '../../../lib/sync/run';
 
 beforeEach(() => {
@@ -25,7 +25,7 @@ const member = (identity: string): Member => ({ identity, distinctId: `d-${ident
 async function collect(snapshot: string): Promise<string[]> {
   const out: string[] = [];
   for await (const identity of snapshotIdentities(snapshot)) out.push(identity);
-  return out;
+  return out.sort();
 }
 
 async function stageAll(run: ActiveRun, identities: string[]): Promise<ActiveRun> {
@@ -60,19 +60,19 @@ describe('staging', () => {
 });
 
 describe('diff and commit', () => {
-  it('cuts changes into chunks of 1000 in identity order, and reads identities from keys', async () => {
+  it('cuts changes into chunks of 1000, and streams identities from the pieces', async () => {
     const identities = Array.from({ length: 2500 }, (_, i) => `id-${String(i).padStart(5, '0')}`);
     const run = await stageAll(newRun('1:14', 'start', 1), identities);
     expect(await diffSnapshots(run.runId, run.snapshot, undefined)).toEqual({ added: 2500, removed: 0 });
     const chunks = await Promise.all([0, 1, 2, 3].map((chunk) => readChangeChunk(run.runId, 'add', chunk)));
     expect(chunks.map((chunk) => chunk.length)).toEqual([1000, 1000, 500, 0]);
-    expect(chunks.flat().map((change) => change.identity)).toEqual(identities);
+    expect(chunks.flat().map((change) => change.identity).sort()).toEqual(identities);
     const read: string[] = [];
-    for await (const identity of snapshotIdentities(run.snapshot, 700)) read.push(identity);
-    expect(read).toEqual(identities);
+    for await (const identity of snapshotIdentities(run.snapshot, 3)) read.push(identity);
+    expect(read.sort()).toEqual(identities);
   });
 
-  it('numbers adds and removes in identity order, then makes the run the committed snapshot', async () => {
+  it('numbers adds and removes, then makes the run the committed snapshot', async () => {
     const first = await stageAll(newRun('1:12', 'start', 1), ['a', 'b', 'c']);
     expect(await diffSnapshots(first.runId, first.snapshot, undefined)).toEqual({ added: 3, removed: 0 });
     await commitRun(first, summarize(first, 'synced', 2), 3, 100);
@@ -81,15 +81,15 @@ describe('diff and commit', () => {
     const second = await stageAll(newRun('1:12', 'schedule', 3), ['b', 'd', 'e']);
     const committed = await getCommitted('1:12');
     expect(await diffSnapshots(second.runId, second.snapshot, committed?.snapshot)).toEqual({ added: 2, removed: 2 });
-    expect((await readChangeChunk(second.runId, 'add', 0)).map((c) => c.identity)).toEqual(['d', 'e']);
-    expect((await readChangeChunk(second.runId, 'remove', 0)).map((c) => c.identity)).toEqual(['a', 'c']);
+    expect((await readChangeChunk(second.runId, 'add', 0)).map((c) => c.identity).sort()).toEqual(['d', 'e']);
+    expect((await readChangeChunk(second.runId, 'remove', 0)).map((c) => c.identity).sort()).toEqual(['a', 'c']);
     expect(await readChangeChunk(second.runId, 'add', 1)).toEqual([]);
 
     // Re-running the diff (a worker stopped mid-diff) gives the same numbered changes.
     await diffSnapshots(second.runId, second.snapshot, committed?.snapshot);
     const all: string[] = [];
     for await (const batch of allChanges(second.runId)) all.push(...batch.map((c) => `${c.op}:${c.identity}`));
-    expect(all).toEqual(['add:d', 'add:e', 'remove:a', 'remove:c']);
+    expect(all.sort()).toEqual(['add:d', 'add:e', 'remove:a', 'remove:c']);
 
     expect(await commitRun(second, summarize(second, 'synced', 4), 3, 100)).toBe(first.snapshot);
   });
@@ -111,5 +111,34 @@ describe('diff and commit', () => {
     };
     expect(await changesOf(runIds[0]!)).toBe(0);
     expect(await changesOf(runIds[3]!)).toBe(2);
+  });
+});
+
+describe('upgrade from per-member snapshots', () => {
+  it('moves every member of every snapshot into bucketed pieces and drops the old store', async () => {
+    const old = indexedDB.open('cohort-sync', 2);
+    old.onupgradeneeded = () => {
+      const db = old.result;
+      const members = db.createObjectStore('members', { keyPath: ['snapshot', 'identity'] });
+      db.createObjectStore('secrets', { keyPath: 'service' });
+      db.createObjectStore('committed', { keyPath: 'syncId' });
+      db.createObjectStore('runs', { keyPath: 'syncId' });
+      db.createObjectStore('history', { keyPath: 'runId' }).createIndex('bySync', ['syncId', 'startedAt']);
+      db.createObjectStore('changes', { keyPath: ['runId', 'op', 'chunk'] });
+      for (const snapshot of ['s1', 's2']) {
+        for (let i = 0; i < 300; i++) members.put({ snapshot, ...member(`${snapshot}-${i}`) });
+      }
+    };
+    await new Promise<void>((resolve, reject) => {
+      old.onsuccess = () => {
+        old.result.close();
+        resolve();
+      };
+      old.onerror = () => reject(old.error);
+    });
+    const expected = (snapshot: string) => Array.from({ length: 300 }, (_, i) => `${snapshot}-${i}`).sort();
+    expect(await collect('s1')).toEqual(expected('s1'));
+    expect(await collect('s2')).toEqual(expected('s2'));
+    expect([...(await openDb()).objectStoreNames]).not.toContain('members');
   });
 });
