@@ -40,8 +40,8 @@ export function CleverTapConnectForm({
   onConnected?: (connection: CleverTapConnection) => void;
   now?: number;
   /**
-   * Empties the Passcode field as soon as it is sent, whatever the answer (the in-page dialog on
-   * Mixpanel: the page's DOM never holds the secret after submit). Off by default.
+   * Empties the Passcode field as soon as it is sent, whatever the answer (the Connect page framed
+   * over Mixpanel keeps no secret once it is sent). Off by default.
    */
   forgetPasscodeOnSubmit?: boolean;
 }) {
