@@ -12,13 +12,13 @@ import { createEmulators, type EmulatorSet } from '../emulators';
 import { DEFAULT_EMULATOR_ACCOUNT } from '../emulators/clevertap';
 import { FIXTURE } from '../emulators/mixpanel';
 import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../fixtures/mixpanel';
-import { DEFAULT_SETTINGS, syncIdFor, type AppState } from '../../lib/storage/schema';
+import { syncIdFor, type AppState } from '../../lib/storage/schema';
 import { expect, sendFromExtensionPage, test as base } from './fixtures';
+import { connectFrames, connectMixpanel, connectedTag, entryOf } from './integrations-page';
 
 const US = FIXTURE.usProject.id;
 const INTEGRATIONS = `https://mixpanel.com/project/${US}/view/1/app/integrations`;
 const LEXICON = `https://mixpanel.com/project/${US}/view/1/app/lexicon#cohorts`;
-const ENTRY = 'CleverTap, from the Cohort Sync extension';
 const OUR_HOSTS = ['cohort-sync-clevertap', 'cohort-sync-connect', 'cohort-sync-dialog'];
 
 const test = base.extend({
@@ -78,25 +78,6 @@ function sequencesOf(secret: string, text: string): string[] {
   return found;
 }
 
-async function connectMixpanel(extension: Page): Promise<void> {
-  const mp = await sendFromExtensionPage(extension, {
-    type: 'mixpanel.connect',
-    username: FIXTURE.owner.username,
-    secret: FIXTURE.owner.secret,
-    projectId: US,
-    region: 'us',
-  });
-  expect(mp).toMatchObject({ ok: true, value: { connected: true } });
-  const saved = await sendFromExtensionPage(extension, {
-    type: 'settings.save',
-    settings: { ...DEFAULT_SETTINGS, notificationEmail: 'admin@example.com' },
-  });
-  expect(saved).toMatchObject({ ok: true });
-}
-
-const entryOf = (page: Page) => page.locator(`[data-cohort-sync="integration"][aria-label="${ENTRY}"]`);
-const connectedTag = (entry: Locator) => entry.getByText(/^✓\s*Connected$/);
-const connectFrames = (page: Page) => page.frames().map((frame) => frame.url()).filter((url) => url.endsWith('/connect-frame.html'));
 
 /** What the page itself sees of our UI: our hosts, whether any shadow root of theirs is readable, any frame of ours. */
 function pageView(page: Page) {

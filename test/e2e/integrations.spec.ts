@@ -10,12 +10,12 @@ import { createEmulators } from '../emulators';
 import { DEFAULT_EMULATOR_ACCOUNT } from '../emulators/clevertap';
 import { FIXTURE } from '../emulators/mixpanel';
 import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../fixtures/mixpanel';
-import { DEFAULT_SETTINGS, syncIdFor, type AppState } from '../../lib/storage/schema';
+import { syncIdFor, type AppState } from '../../lib/storage/schema';
 import { expect, sendFromExtensionPage, test as base } from './fixtures';
+import { connectFrames, connectMixpanel, connectedTag, entryOf } from './integrations-page';
 
 const US = FIXTURE.usProject.id;
 const EU = FIXTURE.euProject.id;
-const ENTRY = 'CleverTap, from the Cohort Sync extension';
 
 const test = base.extend({
   // eslint-disable-next-line no-empty-pattern
@@ -30,26 +30,6 @@ const test = base.extend({
   },
 });
 
-async function connectMixpanel(extension: Page, projectId: number, region: 'us' | 'eu') {
-  const mp = await sendFromExtensionPage(extension, {
-    type: 'mixpanel.connect',
-    username: FIXTURE.owner.username,
-    secret: FIXTURE.owner.secret,
-    projectId,
-    region,
-  });
-  expect(mp).toMatchObject({ ok: true, value: { connected: true } });
-  const saved = await sendFromExtensionPage(extension, {
-    type: 'settings.save',
-    settings: { ...DEFAULT_SETTINGS, notificationEmail: 'admin@example.com' },
-  });
-  expect(saved).toMatchObject({ ok: true });
-}
-
-/** Our entry: a `div` row among the 2024 page's rows, a list item on the 2026 page. */
-const entryOf = (page: Page) => page.locator(`[data-cohort-sync="integration"][aria-label="${ENTRY}"]`);
-/** The "Connected" tag (its ✓ is decoration, hidden from assistive technology). */
-const connectedTag = (entry: Locator) => entry.getByText(/^✓\s*Connected$/);
 
 async function fill(dialog: Locator, input: { accountId: string; passcode: string; region: string }) {
   await dialog.getByLabel('Project ID').fill(input.accountId);
@@ -59,7 +39,6 @@ async function fill(dialog: Locator, input: { accountId: string; passcode: strin
 }
 
 /** The Connect CleverTap pages framed into `page`, by URL. */
-const connectFrames = (page: Page) => page.frames().map((frame) => frame.url()).filter((url) => url.endsWith('/connect-frame.html'));
 
 /** Every input value and every bit of markup of the page, across open shadow roots. */
 function pageHolds(page: Page, secret: string): Promise<boolean> {
