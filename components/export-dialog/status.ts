@@ -1,40 +1,22 @@
-/** Words for a sync's state: the dialog shows status as text, never as colour alone. */
-import type { RunPhase, Sync } from '../../lib/storage/schema';
+/**
+ * The dialog's status sentences: status as text, never as colour alone. The words themselves
+ * (status, phase, sync type) come from lib/ui/labels.ts, which every other screen uses too.
+ */
+import type { Sync, SyncType } from '../../lib/storage/schema';
+import { formatCount, formatDateTime } from '../../lib/ui/format';
+import { PHASE_LABEL, STATUS_LABEL, syncTypeName } from '../../lib/ui/labels';
 
-const PHASES: Record<RunPhase, string> = {
-  reading: 'reading the cohort from Mixpanel',
-  reviewing: 'comparing with the last export',
-  delivering: 'updating CleverTap',
-  committing: 'saving the result',
+/** The dialog names the period beside the choice, as the article does ("every fifteen minutes"). */
+export const SYNC_TYPE_LABELS: Record<SyncType, string> = {
+  'one-time': syncTypeName('one-time'),
+  dynamic: `${syncTypeName('dynamic')} (every 15 minutes)`,
 };
 
-export const SYNC_TYPE_LABELS = {
-  'one-time': 'One-time sync',
-  dynamic: 'Dynamic sync (every 15 minutes)',
-} as const;
-
-const count = (value: number) => value.toLocaleString('en-US');
-
-export function formatTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
+const inSentence = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
 
 /** A short status title: "Scheduled", "Running", "Synced", "Paused", "Failed", "Needs review". */
 export function statusTitle(sync: Sync): string {
-  switch (sync.status.state) {
-    case 'scheduled':
-      return 'Scheduled';
-    case 'running':
-      return 'Running';
-    case 'synced':
-      return 'Synced';
-    case 'paused':
-      return 'Paused';
-    case 'failed':
-      return 'Failed';
-    case 'needs-review':
-      return 'Needs review';
-  }
+  return STATUS_LABEL[sync.status.state];
 }
 
 /** One sentence on what the sync is doing or did. */
@@ -42,19 +24,21 @@ export function statusDetail(sync: Sync): string {
   const status = sync.status;
   switch (status.state) {
     case 'scheduled':
-      return sync.nextRunAt ? `The next export starts at ${formatTime(sync.nextRunAt)}.` : 'The first export starts shortly.';
+      return sync.nextRunAt ? `The next export starts at ${formatDateTime(sync.nextRunAt)}.` : 'The first export starts shortly.';
     case 'running': {
-      const progress = status.total > 0 ? ` (${count(status.done)} of ${count(status.total)})` : '';
-      const eta = status.etaAt ? ` Expected to finish at ${formatTime(status.etaAt)}.` : '';
-      return `Now ${PHASES[status.phase]}${progress}.${eta}`;
+      const progress = status.total > 0 ? ` (${formatCount(status.done)} of ${formatCount(status.total)})` : '';
+      const eta = status.etaAt ? ` Expected to finish at ${formatDateTime(status.etaAt)}.` : '';
+      return `Now ${inSentence(PHASE_LABEL[status.phase])}${progress}.${eta}`;
     }
     case 'synced': {
       const run = sync.lastRun;
+      const changes = run && (run.counts.added || run.counts.removed)
+        ? ` (${formatCount(run.counts.added)} added, ${formatCount(run.counts.removed)} removed)`
+        : '';
       const last = run
-        ? `Last export at ${formatTime(run.finishedAt)}: ${count(run.counts.exported)} users in the segment` +
-          `${run.counts.added || run.counts.removed ? ` (${count(run.counts.added)} added, ${count(run.counts.removed)} removed)` : ''}.`
+        ? `Last export at ${formatDateTime(run.finishedAt)}: ${formatCount(run.counts.exported)} users in the segment${changes}.`
         : 'Exported.';
-      const next = sync.type === 'dynamic' && sync.nextRunAt ? ` Next export at ${formatTime(sync.nextRunAt)}.` : '';
+      const next = sync.type === 'dynamic' && sync.nextRunAt ? ` Next export at ${formatDateTime(sync.nextRunAt)}.` : '';
       return last + next;
     }
     case 'paused':
@@ -62,6 +46,6 @@ export function statusDetail(sync: Sync): string {
     case 'failed':
       return `The last export failed: ${status.reason}`;
     case 'needs-review':
-      return `This export would remove ${count(status.removals)} of ${count(status.segmentSize)} users from the segment, so it waits for your review. ${status.reason}`;
+      return `This export would remove ${formatCount(status.removals)} of ${formatCount(status.segmentSize)} users from the segment, so it waits for your review. ${status.reason}`;
   }
 }

@@ -1,4 +1,9 @@
-/** The words the UI uses for stored values, in one place (the article's wording). */
+/**
+ * The words every UI (popup, options page, the in-page dialog and Integrations entry) uses for
+ * stored values, in one place, in the wording of Mixpanel's cohort-export help article ("Select
+ * either one-time sync or dynamic sync"; https://docs.mixpanel.com/docs/cohort-sync/integrations/onesignal,
+ * of which CleverTap's docs carry a copy for CleverTap).
+ */
 import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION as DEFAULT_REGION, MIXPANEL_REGIONS } from '../regions';
 import type {
   CleverTapConnection,
@@ -42,11 +47,18 @@ export const STATUS_LABEL: Record<SyncStatus['state'], string> = {
   'needs-review': 'Needs review',
 };
 
+/** The short word, for a tag or a choice beside the word "sync". */
 export const SYNC_TYPE_LABEL: Record<SyncType, string> = {
   'one-time': 'One-time',
   dynamic: 'Dynamic',
 };
 
+/** The article's name for the kind of export: "One-time sync", "Dynamic sync". */
+export function syncTypeName(type: SyncType): string {
+  return `${SYNC_TYPE_LABEL[type]} sync`;
+}
+
+/** What a running sync is doing, as a label ("Sending to CleverTap"); in a sentence, lower-case the first letter. */
 export const PHASE_LABEL: Record<RunPhase, string> = {
   reading: 'Reading the cohort from Mixpanel',
   reviewing: 'Checking the changes',
