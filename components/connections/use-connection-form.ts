@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { sendToBackground } from '../../lib/send';
-import { errorMessage } from '../../lib/ui/app-store';
+import { useCommand } from '../ui/use-command';
 
 type Result<C, F> = { connected: true; connection: C } | F;
 
@@ -14,22 +14,9 @@ export function useConnectionForm<C, F extends { connected: false }>(
   clearSecret: () => void,
 ) {
   const [failure, setFailure] = useState<F | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, clearError } = useCommand();
   const [editing, setEditing] = useState(false);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
-
-  async function run(task: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await task();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   /** Sends the credentials; shows the failure, or clears the secret and leaves editing. */
   const submit = (send: () => Promise<Result<C, F>>, onConnected?: (connection: C) => void) => {
@@ -55,7 +42,7 @@ export function useConnectionForm<C, F extends { connected: false }>(
 
   const clearMessages = () => {
     setFailure(null);
-    setError(null);
+    clearError();
   };
 
   /** Leaves a change of credentials: the saved connection stays as it was. */

@@ -12,9 +12,10 @@ import { SyncList } from '../syncs/SyncList';
 import { Button } from '../ui/Button';
 import { Notice } from '../ui/Notice';
 import { Tag } from '../ui/Tag';
+import { useCommand } from '../ui/use-command';
 import { sendToBackground } from '../../lib/send';
-import { errorMessage, useAppStore } from '../../lib/ui/app-store';
-import { SYNC_TYPE_LABEL } from '../../lib/ui/labels';
+import { useAppStore } from '../../lib/ui/app-store';
+import { syncTypeName } from '../../lib/ui/labels';
 import { useNow } from '../../lib/ui/use-now';
 import { REVERSE_DIRECTION_LINK, REVERSE_DIRECTION_TEXT, REVERSE_DIRECTION_TITLE } from './note';
 
@@ -38,25 +39,12 @@ export function IntegrationEntry({ projectId, onConnect }: IntegrationEntryProps
   const [expanded, setExpanded] = useState(false);
   const [adding, setAdding] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, clearError } = useCommand();
   const [notice, setNotice] = useState<string | null>(null);
 
   const clevertap = state?.connections.clevertap ?? null;
   const mixpanel = state?.connections.mixpanel ?? null;
   const syncs = state?.syncs.filter((sync) => sync.projectId === projectId) ?? [];
-
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const openOptions = (section: Section) => void run(() => sendToBackground({ type: 'options.open', section }));
 
@@ -69,7 +57,7 @@ export function IntegrationEntry({ projectId, onConnect }: IntegrationEntryProps
     });
 
   const connect = () => {
-    setError(null);
+    clearError();
     onConnect(() => toggleRef.current?.focus());
   };
 
@@ -121,7 +109,7 @@ export function IntegrationEntry({ projectId, onConnect }: IntegrationEntryProps
             syncs={syncs}
             onStarted={(sync) => {
               setAdding(false);
-              setNotice(`${SYNC_TYPE_LABEL[sync.type]} sync of “${sync.cohortName}” started.`);
+              setNotice(`${syncTypeName(sync.type)} of “${sync.cohortName}” started.`);
             }}
             onCancel={() => setAdding(false)}
           />

@@ -4,12 +4,8 @@
  * notifications. Validated with SettingsSchema in the page; each problem shows next to its field.
  */
 import { useState, type FormEvent } from 'react';
-import { Button } from '../../components/ui/Button';
-import { CheckboxField, RadioGroup, TextField } from '../../components/ui/Field';
-import { Notice } from '../../components/ui/Notice';
 import type { Settings } from '../../lib/storage/schema';
 import { sendToBackground } from '../../lib/send';
-import { errorMessage } from '../../lib/ui/app-store';
 import { DELIVERY_MODE_OPTIONS } from '../../lib/ui/labels';
 import {
   draftFromSettings,
@@ -17,13 +13,19 @@ import {
   type SettingsDraft,
   type SettingsErrors,
 } from '../../lib/ui/settings-form';
+import { Button } from '../ui/Button';
+import { CheckboxField, RadioGroup, TextField } from '../ui/Field';
+import { Notice } from '../ui/Notice';
+import { useCommand } from '../ui/use-command';
+
+/** The draft's fields that are typed as text. */
+type TextDraftField = { [K in keyof SettingsDraft]: SettingsDraft[K] extends string ? K : never }[keyof SettingsDraft];
 
 export function SettingsForm({ settings }: { settings: Settings }) {
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFromSettings(settings));
   const [errors, setErrors] = useState<SettingsErrors>({});
   const [saved, setSaved] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useCommand();
 
   function set<K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) {
     setDraft((current) => ({ ...current, [field]: value }));
@@ -31,9 +33,16 @@ export function SettingsForm({ settings }: { settings: Settings }) {
     if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
   }
 
+  /** A text field's value, change handler and error, wired to the draft. */
+  const bind = (field: TextDraftField) => ({
+    value: draft[field],
+    onChange: (value: string) => set(field, value),
+    error: errors[field],
+  });
+
   async function save(event: FormEvent) {
     event.preventDefault();
-    setSaveError(null);
+    saving.clearError();
     setSaved(false);
     const result = validateSettingsDraft(draft);
     if (!result.ok) {
@@ -41,16 +50,10 @@ export function SettingsForm({ settings }: { settings: Settings }) {
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
-      const stored = await sendToBackground({ type: 'settings.save', settings: result.settings });
-      setDraft(draftFromSettings(stored));
-      setSaved(true);
-    } catch (caught) {
-      setSaveError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    const stored = await saving.run(() => sendToBackground({ type: 'settings.save', settings: result.settings }));
+    if (!stored) return;
+    setDraft(draftFromSettings(stored));
+    setSaved(true);
   }
 
   // Fields of an unused delivery mode stay editable: a disabled field could hold an error no one can fix.
@@ -73,25 +76,19 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           <TextField
             label="Segment name prefix"
             hint={`The segment of a cohort “Churn risk” is called “${draft.segmentPrefix}Churn risk”.${usesSegment ? '' : ' Used by Segment delivery only.'}`}
-            value={draft.segmentPrefix}
-            onChange={(value) => set('segmentPrefix', value)}
-            error={errors.segmentPrefix}
+            {...bind('segmentPrefix')}
           />
           <TextField
             label="Notification email of a CleverTap Admin"
             type="email"
             hint={`The e-mail of a CleverTap dashboard user with the Admin role: CleverTap refuses segment (custom list) uploads for any other address, and mails the result of each upload to it.${usesSegment ? ' Required for Segment delivery.' : ''}`}
-            value={draft.notificationEmail}
-            onChange={(value) => set('notificationEmail', value)}
-            error={errors.notificationEmail}
+            {...bind('notificationEmail')}
             autoComplete="email"
           />
           <TextField
             label="Property name"
             hint={`A multi-value profile property that lists the cohorts a user is in.${usesProperty ? '' : ' Used by Profile property delivery only.'}`}
-            value={draft.propertyName}
-            onChange={(value) => set('propertyName', value)}
-            error={errors.propertyName}
+            {...bind('propertyName')}
           />
           <CheckboxField
             label="Send an event when a user enters or leaves a cohort"
@@ -100,18 +97,8 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             onChange={(value) => set('eventsEnabled', value)}
           />
           <div className="cs-settings__pair">
-            <TextField
-              label="Added event"
-              value={draft.eventAdded}
-              onChange={(value) => set('eventAdded', value)}
-              error={errors.eventAdded}
-            />
-            <TextField
-              label="Removed event"
-              value={draft.eventRemoved}
-              onChange={(value) => set('eventRemoved', value)}
-              error={errors.eventRemoved}
-            />
+            <TextField label="Added event" {...bind('eventAdded')} />
+            <TextField label="Removed event" {...bind('eventRemoved')} />
           </div>
         </div>
         <div>
@@ -119,34 +106,26 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             label="Removal safety threshold (%)"
             hint="A run that would remove more than this share of the segment waits for your review."
             inputMode="decimal"
-            value={draft.removalThresholdPercent}
-            onChange={(value) => set('removalThresholdPercent', value)}
-            error={errors.removalThresholdPercent}
+            {...bind('removalThresholdPercent')}
           />
           <div className="cs-settings__pair">
             <TextField
               label="Mixpanel queries per hour"
               hint="Mixpanel allows 60 an hour per project, shared with everything else that queries it."
               inputMode="numeric"
-              value={draft.hourlyQueries}
-              onChange={(value) => set('hourlyQueries', value)}
-              error={errors.hourlyQueries}
+              {...bind('hourlyQueries')}
             />
             <TextField
               label="Concurrent queries"
               hint="Mixpanel allows 5."
               inputMode="numeric"
-              value={draft.concurrentQueries}
-              onChange={(value) => set('concurrentQueries', value)}
-              error={errors.concurrentQueries}
+              {...bind('concurrentQueries')}
             />
           </div>
           <TextField
             label="Runs kept in history"
             inputMode="numeric"
-            value={draft.historyLimit}
-            onChange={(value) => set('historyLimit', value)}
-            error={errors.historyLimit}
+            {...bind('historyLimit')}
           />
           <CheckboxField
             label="Notify me when a sync fails or pauses"
@@ -159,9 +138,9 @@ export function SettingsForm({ settings }: { settings: Settings }) {
       {invalidCount > 0 ? (
         <Notice tone="danger" title={invalidCount === 1 ? 'One setting needs a fix.' : `${invalidCount} settings need a fix.`} />
       ) : null}
-      {saveError ? <Notice tone="danger" title="The settings were not saved.">{saveError}</Notice> : null}
+      {saving.error ? <Notice tone="danger" title="The settings were not saved.">{saving.error}</Notice> : null}
       <div className="cs-actions cs-form__actions">
-        <Button type="submit" variant="primary" busy={busy}>
+        <Button type="submit" variant="primary" busy={saving.busy}>
           Save settings
         </Button>
         <span role="status" className="cs-settings__saved">

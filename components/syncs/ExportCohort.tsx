@@ -8,13 +8,15 @@ import type { Sync, SyncType } from '../../lib/storage/schema';
 import { sendToBackground } from '../../lib/send';
 import { errorMessage } from '../../lib/ui/app-store';
 import { formatCount } from '../../lib/ui/format';
+import { SYNC_TYPE_LABEL } from '../../lib/ui/labels';
 import { Button } from '../ui/Button';
 import { RadioGroup, SelectField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
+import { useCommand } from '../ui/use-command';
 
 const TYPE_OPTIONS: readonly { id: SyncType; label: string; hint: string }[] = [
-  { id: 'one-time', label: 'One-time', hint: 'Sends the cohort’s members once.' },
-  { id: 'dynamic', label: 'Dynamic', hint: 'Keeps the segment up to date every 15 minutes.' },
+  { id: 'one-time', label: SYNC_TYPE_LABEL['one-time'], hint: 'Sends the cohort’s members once.' },
+  { id: 'dynamic', label: SYNC_TYPE_LABEL.dynamic, hint: 'Keeps the segment up to date every 15 minutes.' },
 ];
 
 export function ExportCohortForm({
@@ -31,8 +33,7 @@ export function ExportCohortForm({
   const [loadError, setLoadError] = useState<string | null>(null);
   const [cohortId, setCohortId] = useState('');
   const [syncType, setSyncType] = useState<SyncType>('one-time');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useCommand();
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -60,16 +61,10 @@ export function ExportCohortForm({
   async function start(event: FormEvent) {
     event.preventDefault();
     if (!chosen) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const sync = await sendToBackground({ type: 'sync.start', cohortId: chosen.id, cohortName: chosen.name, syncType });
-      onStarted(sync);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    const sync = await run(() =>
+      sendToBackground({ type: 'sync.start', cohortId: chosen.id, cohortName: chosen.name, syncType }),
+    );
+    if (sync) onStarted(sync);
   }
 
   return (

@@ -13,6 +13,7 @@ import { OUTCOME_LABEL, TRIGGER_LABEL } from '../../lib/ui/labels';
 import { Button } from '../ui/Button';
 import { Notice } from '../ui/Notice';
 import { Tag, type Tone } from '../ui/Tag';
+import { useCommand } from '../ui/use-command';
 
 const OUTCOME_TONE: Record<RunSummary['outcome'], Tone> = {
   synced: 'success',
@@ -46,27 +47,24 @@ export function useHistory(sync: Sync | undefined) {
 }
 
 function CsvButton({ run }: { run: RunSummary }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const download = useCommand();
   return (
     <>
       <Button
         size="sm"
-        busy={busy}
-        onClick={() => {
-          setBusy(true);
-          setError(null);
-          sendToBackground({ type: 'history.csv', runId: run.runId })
-            .then(({ filename, csv }) => downloadText(filename, csv))
-            .catch((caught: unknown) => setError(errorMessage(caught)))
-            .finally(() => setBusy(false));
-        }}
+        busy={download.busy}
+        onClick={() =>
+          void download.run(async () => {
+            const { filename, csv } = await sendToBackground({ type: 'history.csv', runId: run.runId });
+            downloadText(filename, csv);
+          })
+        }
       >
         CSV<span className="cs-visually-hidden"> of the run of {formatDateTime(run.startedAt)}</span>
       </Button>
-      {error ? (
+      {download.error ? (
         <p className="cs-field__error" role="alert">
-          {error}
+          {download.error}
         </p>
       ) : null}
     </>

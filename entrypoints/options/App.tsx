@@ -11,7 +11,7 @@ import type { Sync } from '../../lib/storage/schema';
 import { useAppStore } from '../../lib/ui/app-store';
 import { mixpanelRegionFromQuery } from '../../lib/ui/labels';
 import { useNow } from '../../lib/ui/use-now';
-import { SettingsForm } from './SettingsSection';
+import { SettingsForm } from '../../components/settings/SettingsForm';
 
 const SECTIONS = [
   { id: 'connections', label: 'Connections' },

@@ -15,7 +15,7 @@ const { EmptyState } = await import('../../../components/syncs/EmptyState');
 const { ExportCohortForm } = await import('../../../components/syncs/ExportCohort');
 const { StatusBadge } = await import('../../../components/ui/StatusBadge');
 const { ProgressBar } = await import('../../../components/ui/ProgressBar');
-const { SettingsForm } = await import('../../../entrypoints/options/SettingsSection');
+const { SettingsForm } = await import('../../../components/settings/SettingsForm');
 const { appStore } = await import('../../../lib/ui/app-store');
 
 let view: Rendered | undefined;
