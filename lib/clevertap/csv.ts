@@ -1,16 +1,26 @@
 /**
- * The custom-list file: header `Type,Identity`, one `i,<identity>` row per user (reference §3.2).
- * Rows are joined into chunks and the chunks handed to a Blob, so a million identities never exist
- * as both an array of rows and one giant string.
+ * The custom-list file: header `Type,Identity`, one `i,<identity>` row per user
+ * (https://developer.clevertap.com/docs/custom-list-endpoints). Rows are joined into chunks and the
+ * chunks handed to a Blob, so a million identities never exist as both an array of rows and one
+ * giant string.
+ *
+ * Written by lib/csv.ts with two of its defaults off, because this file is read by CleverTap, not a
+ * spreadsheet:
+ * - no formula guard: an identity such as `+4915112345678` or `-42` must arrive exactly, since the
+ *   list only qualifies profiles whose identity matches (an apostrophe would make it another identity);
+ * - LF line ends: CleverTap documents no line end; LF is what RudderStack's production custom-list
+ *   upload sends (Go's encoding/csv default, rudderlabs/rudder-server
+ *   router/batchrouter/asyncdestinationmanager/clevertap_segment/utils.go), so a parser that splits on
+ *   LF alone never leaves a CR on the last identity.
  */
-export const CUSTOM_LIST_HEADER = 'Type,Identity';
+import { csvRecord, type CsvOptions } from '../csv';
+
+const CUSTOM_LIST_HEADER = ['Type', 'Identity'];
+
+/** How the custom-list file is written (see above). */
+export const CUSTOM_LIST_CSV: CsvOptions = { formulaGuard: false, lineEnd: '\n' };
 
 const ROWS_PER_CHUNK = 10_000;
-
-/** RFC 4180: a field containing a comma, quote or line break is quoted, quotes doubled. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /**
  * Accepts a plain or an async iterable (e.g. identities read from IndexedDB a page at a time);
@@ -19,12 +29,12 @@ export function csvField(value: string): string {
 export async function customListCsv(
   identities: Iterable<string> | AsyncIterable<string>,
 ): Promise<{ blob: Blob; rows: number }> {
-  const chunks: string[] = [`${CUSTOM_LIST_HEADER}\n`];
+  const chunks: string[] = [csvRecord(CUSTOM_LIST_HEADER, CUSTOM_LIST_CSV)];
   let chunk = '';
   let inChunk = 0;
   let rows = 0;
   const add = (identity: string) => {
-    chunk += `i,${csvField(identity)}\n`;
+    chunk += csvRecord(['i', identity], CUSTOM_LIST_CSV);
     rows++;
     if (++inChunk === ROWS_PER_CHUNK) {
       chunks.push(chunk);
@@ -39,38 +49,4 @@ export async function customListCsv(
   }
   if (chunk) chunks.push(chunk);
   return { blob: new Blob(chunks, { type: 'text/csv' }), rows };
-}
-
-/** Reads a custom-list file back (tests; tolerant of CRLF and quoted fields). The emulator has its own reader. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || record.length) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
 }

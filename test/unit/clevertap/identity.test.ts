@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIdentity, FORBIDDEN_IDENTITIES, IDENTITY_MAX_LENGTH } from '../../../lib/clevertap/identity';
-import { csvField, customListCsv, parseCsv } from '../../../lib/clevertap/csv';
+import { customListCsv } from '../../../lib/clevertap/csv';
+import { readCsvRecords } from '../../emulators/clevertap/contract';
 import { mapRejections } from '../../../lib/clevertap/rejections';
 import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION, regionForHost } from '../../../lib/clevertap/regions';
 import { CLEVERTAP_API_HOSTS, HOST_PERMISSIONS } from '../../../lib/permissions';
@@ -72,14 +73,22 @@ describe('custom-list CSV', () => {
     expect(rows).toBe(4);
     const text = await blob.text();
     expect(text).toBe('Type,Identity\ni,a\ni,"b,c"\ni,"say ""hi"""\ni,"line\nbreak"\n');
-    expect(parseCsv(text)).toEqual([
+    expect(readCsvRecords(text)).toEqual([
       ['Type', 'Identity'],
       ['i', 'a'],
       ['i', 'b,c'],
       ['i', 'say "hi"'],
       ['i', 'line\nbreak'],
     ]);
-    expect(csvField('plain')).toBe('plain');
+  });
+
+  it('keeps identities exact: no formula guard, LF line ends', async () => {
+    const identities = ['+4915112345678', '-42', '=1+1', '@handle'];
+    const { blob } = await customListCsv(identities);
+    const text = await blob.text();
+    expect(text).toBe('Type,Identity\ni,+4915112345678\ni,-42\ni,=1+1\ni,@handle\n');
+    expect(text).not.toContain('\r');
+    expect(readCsvRecords(text).slice(1).map((record) => record[1])).toEqual(identities);
   });
 
   it('streams a large list from a generator into one file', async () => {

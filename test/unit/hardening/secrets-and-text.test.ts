@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { parseCsv } from '../../../lib/clevertap/csv';
+import { readCsvRecords } from '../../emulators/clevertap/contract';
 import { listHistory } from '../../../lib/storage/runs';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { runChangesCsv } from '../../../lib/sync/history';
@@ -56,7 +56,7 @@ describe('hostile text', () => {
 
     const { csv, filename } = await runChangesCsv(done.lastRun!.runId);
     expect(filename).toMatch(/^cohort-sync-[\w-]+\.csv$/);
-    const [header, ...rows] = parseCsv(csv).filter((row) => row.length > 1);
+    const [header, ...rows] = readCsvRecords(csv).filter((row) => row.length > 1);
     expect(header).toEqual(['distinct_id', 'clevertap_identity', 'operation']);
     expect(rows).toHaveLength(HOSTILE_IDS.length);
     for (const row of rows) {

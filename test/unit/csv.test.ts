@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../../lib/ui/csv';
+import { csvCell, csvRecord, toCsv } from '../../lib/csv';
+import { CUSTOM_LIST_CSV } from '../../lib/clevertap/csv';
 
 describe('toCsv', () => {
   it('joins cells with commas and ends every record with CRLF (RFC 4180)', () => {
@@ -35,6 +36,15 @@ describe('toCsv', () => {
     expect(csvCell(undefined)).toBe('');
     expect(csvCell(true)).toBe('true');
     expect(csvCell('')).toBe('');
+  });
+
+  it('writes values exactly, LF-ended, for a file a machine reads (the custom-list options)', () => {
+    expect(csvCell('=1+1', CUSTOM_LIST_CSV)).toBe('=1+1');
+    expect(csvCell('+4915112345678', { formulaGuard: false })).toBe('+4915112345678');
+    expect(csvCell('-a,b', CUSTOM_LIST_CSV)).toBe('"-a,b"');
+    expect(csvRecord(['i', '@x'], CUSTOM_LIST_CSV)).toBe('i,@x\n');
+    expect(csvRecord(['i', '@x'])).toBe("i,'@x\r\n");
+    expect(toCsv([['a'], ['-1']], { lineEnd: '\n' })).toBe("a\n'-1\n");
   });
 
   it('returns an empty text for no rows', () => {
