@@ -8,10 +8,11 @@ import { forEachConcurrent } from '../http/concurrency';
 import { ApiError, isApiError, kindForStatus, type ApiErrorKind } from '../http/errors';
 import { fetchJson, type Fetch } from '../http/fetch-json';
 import { DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from '../http/retry';
+import type { Rejection } from '../shapes';
 import { customListCsv } from './csv';
 import { describeCleverTapError, scrub, serverText } from './messages';
 import { CLEVERTAP_REGIONS, regionHost, regionLabel, type CleverTapRegion } from './regions';
-import { mapRejections, type Rejection } from './rejections';
+import { mapRejections } from './rejections';
 import {
   customListCompletedAnswerSchema,
   customListUrlResponseSchema,
@@ -19,8 +20,6 @@ import {
   type CleverTapErrorBody,
 } from './schemas';
 import { fetchText, s3ErrorText } from './transport';
-
-export type { Rejection } from './rejections';
 
 /** "A maximum of 1000 user profile records can be sent per API call" (reference §2.1). */
 export const MAX_BATCH_SIZE = 1000;

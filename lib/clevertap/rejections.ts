@@ -3,14 +3,8 @@
  * record by "Skipped record number : N" (1-based position within that request's `d`); when the number
  * is missing we fall back to the identity inside the echoed `record` (a JSON string or an object).
  */
+import type { Rejection } from '../shapes';
 import type { UnprocessedRecord } from './schemas';
-
-export interface Rejection {
-  /** The rejected record's identity; empty only when CleverTap's answer names no record at all. */
-  identity: string;
-  code: number;
-  error: string;
-}
 
 const RECORD_NUMBER = /\s*Skipped record number\s*:\s*(\d+)\s*\.?\s*$/i;
 

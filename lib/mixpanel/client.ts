@@ -11,6 +11,7 @@ import { pageThrough, type EngagePage, type EngageResume } from './engage-pager'
 import { describeMixpanelError } from './errors';
 import { toMeInfo, type MeInfo } from './me';
 import { MIXPANEL_REGIONS, type MixpanelRegion } from './regions';
+import type { CohortSummary } from '../shapes';
 import { cohortListSchema, engageResponseSchema, meResponseSchema, projectServiceAccountsSchema } from './schemas';
 
 export type { EngagePage, EngageProfile, EngageResume } from './engage-pager';
@@ -41,12 +42,8 @@ export interface MixpanelClientOptions {
   onRateLimited?: (load: QueryLoad) => void;
 }
 
-export interface Cohort {
-  id: number;
-  name: string;
-  /** Members as Mixpanel counts them (whether profile-less ids count is not documented). */
-  count: number;
-  description: string;
+/** A cohort's summary (`count`: whether profile-less ids count is not documented), and more. */
+export interface Cohort extends CohortSummary {
   /** "YYYY-MM-DD hh:mm:ss", no time zone. */
   created: string;
   visible: boolean;

@@ -3,6 +3,7 @@
  * (`event.composedPath()` crosses open shadow roots): an id where the page carries one (an
  * attribute, a link, the address), otherwise the row's or the header's cohort name.
  */
+import type { CohortSummary } from '../shapes';
 import { deepQueryAll, deepText, isElement, isOwn } from './dom';
 import { pathInMenu } from './menu';
 import { appFromUrl, cohortIdFromUrl } from './urls';
@@ -13,12 +14,8 @@ export interface CohortRef {
   name: string;
 }
 
-export interface CohortCandidate {
-  id: number;
-  name: string;
-  count: number;
-  description: string;
-}
+/** A cohort a reference may resolve to: one of the project's cohort list. */
+export type CohortCandidate = CohortSummary;
 
 const ROW_ROLES = new Set(['row', 'listitem', 'treeitem', 'option']);
 const ROW_TAGS = new Set(['TR', 'LI']);

@@ -5,19 +5,13 @@
 import { z } from 'zod';
 import { openDb, STORES } from './db';
 import { done, request } from './idb';
+import { RejectionSchema } from '../shapes';
 import { RunCountsSchema, RunSummarySchema, type RunCounts, type RunSummary } from './schema';
 
 export const ACTIVE_PHASES = ['reading', 'diffing', 'reviewing', 'delivering', 'committing'] as const;
 export type ActivePhase = (typeof ACTIVE_PHASES)[number];
 
-export const RejectionSchema = z.object({
-  identity: z.string(),
-  code: z.number(),
-  error: z.string(),
-  /** Runs in a row in which CleverTap refused this identity. */
-  failures: z.number().optional(),
-});
-export type Rejection = z.infer<typeof RejectionSchema>;
+export type { Rejection } from '../shapes';
 /** How many rejections a run keeps with their reasons; the count is always complete. */
 export const MAX_KEPT_REJECTIONS = 1000;
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS } from '../regions';
+import { RejectionSchema } from '../shapes';
 
 export const CLEVERTAP_REGIONS = CLEVERTAP_REGION_IDS;
 export const MIXPANEL_REGIONS = MIXPANEL_REGION_IDS;
@@ -116,7 +117,7 @@ export const RunSummarySchema = z.object({
   mixpanelQueries: z.number(),
   clevertapRequests: z.number(),
   /** Rejected by CleverTap, with its reason and how many runs in a row it failed; capped, `counts.rejected` has the full number. */
-  rejections: z.array(z.object({ identity: z.string(), code: z.number(), error: z.string(), failures: z.number().optional() })),
+  rejections: z.array(RejectionSchema),
   segmentId: z.number().optional(),
   /** The custom list was uploaded, or left alone because the membership did not change. */
   segment: z.enum(['replaced', 'unchanged']).optional(),

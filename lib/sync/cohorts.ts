@@ -6,6 +6,7 @@ import browser from 'webextension-polyfill';
 import { z } from 'zod';
 import type { Cohort, MixpanelClient } from '../mixpanel/client';
 import type { CohortPreview, CohortSummary } from '../messages';
+import { CohortSummarySchema } from '../shapes';
 import { NO_SKIPS } from '../storage/schema';
 import { classifyProfile, OUTPUT_PROPERTIES } from './classify';
 
@@ -16,7 +17,7 @@ export const COHORT_CACHE_MS = 10 * 60 * 1000;
 const CacheSchema = z.object({
   projectId: z.number(),
   fetchedAt: z.number(),
-  cohorts: z.array(z.object({ id: z.number(), name: z.string(), count: z.number(), description: z.string() })),
+  cohorts: z.array(CohortSummarySchema),
 });
 
 export async function saveCohortCache(projectId: number, cohorts: Cohort[], now: number): Promise<CohortSummary[]> {
