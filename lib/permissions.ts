@@ -10,7 +10,7 @@ export { CLEVERTAP_API_HOSTS, MIXPANEL_HOSTS } from './regions';
  * CleverTap hands out pre-signed S3 URLs for custom-list uploads and does not document their host.
  * The worker PUTs the CSV there, so it needs access to S3's hosts.
  */
-export const CUSTOM_LIST_UPLOAD_HOSTS = ['*.amazonaws.com'] as const;
+const CUSTOM_LIST_UPLOAD_HOSTS = ['*.amazonaws.com'] as const;
 
 export const HOST_PERMISSIONS = [
   ...MIXPANEL_HOSTS.map((host) => `https://${host}/*`),

@@ -9,7 +9,7 @@ import { hostOf, missingHostAccess, requestHostAccess } from '../../lib/host-acc
 import { Button } from '../ui/Button';
 import { Notice } from '../ui/Notice';
 
-export function useMissingHostAccess(): [string[], () => Promise<void>] {
+function useMissingHostAccess(): [string[], () => Promise<void>] {
   const [missing, setMissing] = useState<string[]>([]);
   const refresh = async () => setMissing(await missingHostAccess());
   useEffect(() => {

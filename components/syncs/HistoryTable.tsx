@@ -22,7 +22,7 @@ const OUTCOME_TONE: Record<RunSummary['outcome'], Tone> = {
   discarded: 'neutral',
 };
 
-export function useHistory(sync: Sync | undefined) {
+function useHistory(sync: Sync | undefined) {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const syncId = sync?.id;

@@ -38,17 +38,15 @@ export interface SyncRowProps {
   variant?: 'compact' | 'full';
   /** Where "View history" goes (the popup opens the options page; the options page scrolls). */
   onViewHistory?: (sync: Sync) => void;
-  as?: 'li' | 'div';
 }
 
-export function SyncRow({ sync, now, variant = 'compact', onViewHistory, as = 'li' }: SyncRowProps) {
+export function SyncRow({ sync, now, variant = 'compact', onViewHistory }: SyncRowProps) {
   const id = useId();
   const pending = useAppStore((store) => store.pending);
   const errors = useAppStore((store) => store.errors);
   const [showError, setShowError] = useState(variant === 'full');
   const [confirmingStop, setConfirmingStop] = useState(false);
   const { status } = sync;
-  const Root = as;
 
   const commandError = [...availableCommands(sync), 'sync.review' as const]
     .map((command) => errors[commandKey(command, sync.id)])
@@ -79,7 +77,7 @@ export function SyncRow({ sync, now, variant = 'compact', onViewHistory, as = 'l
 
   const last = sync.lastRun;
   return (
-    <Root className={`cs-sync cs-sync--${status.state} cs-sync--${variant}`} data-sync-id={sync.id} aria-labelledby={`${id}-name`}>
+    <li className={`cs-sync cs-sync--${status.state} cs-sync--${variant}`} data-sync-id={sync.id} aria-labelledby={`${id}-name`}>
       <div className="cs-sync__head">
         <h3 className="cs-sync__name" id={`${id}-name`} title={sync.cohortName}>
           {sync.cohortName}
@@ -238,6 +236,6 @@ export function SyncRow({ sync, now, variant = 'compact', onViewHistory, as = 'l
           </Button>
         ) : null}
       </div>
-    </Root>
+    </li>
   );
 }

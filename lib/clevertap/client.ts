@@ -22,9 +22,9 @@ import {
 import { fetchText, s3ErrorText } from './transport';
 
 /** "A maximum of 1000 user profile records can be sent per API call" (reference §2.1). */
-export const MAX_BATCH_SIZE = 1000;
+const MAX_BATCH_SIZE = 1000;
 /** "Concurrent requests to the Upload User Profiles API are limited to 15 per account" (§2.1). */
-export const DEFAULT_CONCURRENCY = 15;
+const DEFAULT_CONCURRENCY = 15;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface CleverTapCredentials {
@@ -48,8 +48,6 @@ export interface CleverTapClientOptions {
 
 export interface UploadOptions {
   signal?: AbortSignal;
-  /** After each batch is answered: records sent so far (accepted or rejected) and the total. */
-  onProgress?: (sent: number, total: number) => void;
 }
 
 export interface UploadResult {
@@ -264,7 +262,6 @@ export class CleverTapClient {
   ): Promise<UploadResult> {
     const counter: Counter = { requests: 0 };
     const result: UploadResult = { processed: 0, rejected: [], requests: 0 };
-    let sent = 0;
     const url = `${this.base()}/1/upload`;
     await forEachConcurrent(batches(records, this.batchSize), this.concurrency, async (batch) => {
       const body = JSON.stringify({ d: batch.map(toWire) });
@@ -282,8 +279,6 @@ export class CleverTapClient {
       );
       result.processed += answer.processed;
       result.rejected.push(...mapRejections(batch, answer.unprocessed));
-      sent += batch.length;
-      options.onProgress?.(sent, records.length);
     });
     result.requests = counter.requests;
     return result;
@@ -522,7 +517,7 @@ function* batches<T>(records: readonly T[], size: number): Generator<T[]> {
 }
 
 /** `cohort-sync-<segment>-<file id>.csv`, the file id taken from the pre-signed URL's path. */
-export function customListFilename(url: string, name: string): string {
+function customListFilename(url: string, name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'segment';
   const file = new URL(url).pathname.split('/').pop()?.replace(/\.csv$/i, '') ?? '';
   return `cohort-sync-${slug}${file ? `-${file.slice(0, 40)}` : ''}.csv`;

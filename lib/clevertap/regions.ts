@@ -1,11 +1,11 @@
 /** CleverTap's regions as the client uses them; the list itself lives in lib/regions.ts. */
 import { CLEVERTAP_REGIONS, type CleverTapRegion } from '../regions';
 
-export { CLEVERTAP_REGIONS, CLEVERTAP_REGION_IDS, DEFAULT_CLEVERTAP_REGION, type CleverTapRegion } from '../regions';
+export { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION, type CleverTapRegion } from '../regions';
 
 export type CleverTapRegionInfo = (typeof CLEVERTAP_REGIONS)[number];
 
-export function regionInfo(region: CleverTapRegion): CleverTapRegionInfo {
+function regionInfo(region: CleverTapRegion): CleverTapRegionInfo {
   const info = CLEVERTAP_REGIONS.find((candidate) => candidate.id === region);
   if (!info) throw new Error(`Unknown CleverTap region: ${String(region)}`);
   return info;
@@ -19,11 +19,3 @@ export function regionLabel(region: CleverTapRegion): string {
   return regionInfo(region).label;
 }
 
-export function isCleverTapRegion(value: unknown): value is CleverTapRegion {
-  return CLEVERTAP_REGIONS.some((region) => region.id === value);
-}
-
-/** The region whose API host is `host`, if any. */
-export function regionForHost(host: string): CleverTapRegion | undefined {
-  return CLEVERTAP_REGIONS.find((region) => region.host === host.toLowerCase())?.id;
-}

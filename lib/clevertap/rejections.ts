@@ -19,7 +19,7 @@ export function mapRejections(batch: readonly { identity: string }[], unprocesse
   });
 }
 
-export function identityOfRecord(record: UnprocessedRecord['record']): string | undefined {
+function identityOfRecord(record: UnprocessedRecord['record']): string | undefined {
   let object: unknown = record;
   if (typeof record === 'string') {
     try {

@@ -13,7 +13,7 @@ export const errorBodySchema = z.object({
 export type CleverTapErrorBody = z.infer<typeof errorBodySchema>;
 
 /** One rejected record. `record` was a JSON string in 2017 and is a JSON object in 2024. */
-export const unprocessedRecordSchema = z.object({
+const unprocessedRecordSchema = z.object({
   status: z.string().optional(),
   code: z.number(),
   error: z.string(),
@@ -22,12 +22,11 @@ export const unprocessedRecordSchema = z.object({
 export type UnprocessedRecord = z.infer<typeof unprocessedRecordSchema>;
 
 /** `POST /1/upload`: HTTP 200 even when records fail; top-level status success, partial or fail. */
-export const uploadResponseSchema = z.object({
+const uploadResponseSchema = z.object({
   status: z.enum(['success', 'partial', 'fail']),
   processed: z.number().int().nonnegative(),
   unprocessed: z.array(unprocessedRecordSchema).default([]),
 });
-export type UploadResponse = z.infer<typeof uploadResponseSchema>;
 
 /** A 200 from /1/upload is either a per-record report or a whole-request failure body. */
 export const uploadAnswerSchema = z.union([uploadResponseSchema, errorBodySchema]);
@@ -38,13 +37,11 @@ export const customListUrlResponseSchema = z.object({
   presignedS3URL: z.url({ protocol: /^https$/ }),
   expiry: z.string().optional(),
 });
-export type CustomListUrlResponse = z.infer<typeof customListUrlResponseSchema>;
 
 /** `POST /upload_custom_list_segment_completed` success: `{"status":"success","Segment ID":123}`. */
-export const customListCompletedResponseSchema = z.object({
+const customListCompletedResponseSchema = z.object({
   status: z.literal('success'),
   'Segment ID': z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
 });
-export type CustomListCompletedResponse = z.infer<typeof customListCompletedResponseSchema>;
 
 export const customListCompletedAnswerSchema = z.union([customListCompletedResponseSchema, errorBodySchema]);

@@ -57,8 +57,8 @@ export interface EngageRequest {
 }
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
-export const DEFAULT_PAGE_CONCURRENCY = 3;
-export const DEFAULT_REQUESTED_PAGE_SIZE = 10_000;
+const DEFAULT_PAGE_CONCURRENCY = 3;
+const DEFAULT_REQUESTED_PAGE_SIZE = 10_000;
 
 export class MixpanelClient {
   private readonly fetch: Fetch;

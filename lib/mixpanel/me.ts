@@ -73,7 +73,7 @@ export function findProject(me: MeInfo, projectId: number): MeProject | undefine
   return me.projects.find((project) => project.id === projectId);
 }
 
-export function projectWorkspaces(me: MeInfo, projectId: number): MeWorkspace[] {
+function projectWorkspaces(me: MeInfo, projectId: number): MeWorkspace[] {
   return me.workspaces.filter((workspace) => workspace.projectId === projectId);
 }
 
@@ -89,17 +89,17 @@ export function selectWorkspaceId(me: MeInfo, projectId: number): number | undef
 }
 
 /** Permission the Query API needs (mixpanel/sheets `validate.js`). */
-export const QUERY_PERMISSION = 'view_base_reports';
+const QUERY_PERMISSION = 'view_base_reports';
 
 /** Mixpanel's project roles, highest first (service-accounts OpenAPI `RoleEnum`). */
-export const ADMIN_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
-export const ROLES_BELOW_ADMIN: ReadonlySet<string> = new Set(['analyst', 'consumer']);
+const ADMIN_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
+const ROLES_BELOW_ADMIN: ReadonlySet<string> = new Set(['analyst', 'consumer']);
 
 /**
  * Permissions only a project admin holds. Mixpanel publishes no permission list; these names are
  * read as an admin signal when present, and their absence proves nothing.
  */
-export const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
+const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
   'manage_service_accounts',
   'manage_project',
   'manage_project_settings',

@@ -16,16 +16,3 @@ export const MIXPANEL_REGIONS: Readonly<Record<MixpanelRegion, MixpanelRegionInf
   REGION_LIST.map(({ id, label, host }) => [id, { label, host }]),
 ) as Record<MixpanelRegion, MixpanelRegionInfo>;
 
-/** The region whose host this is; undefined for hosts that are not a Mixpanel web/API cluster. */
-export function regionFromHost(host: string): MixpanelRegion | undefined {
-  const bare = host.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
-  if (bare === 'eu.mixpanel.com') return 'eu';
-  if (bare === 'in.mixpanel.com') return 'in';
-  // mixpanel.org is an alias of the US web app (reference §6.1).
-  if (bare === 'mixpanel.com' || bare === 'www.mixpanel.com' || bare === 'mixpanel.org') return 'us';
-  return undefined;
-}
-
-export function isMixpanelRegion(value: unknown): value is MixpanelRegion {
-  return REGION_LIST.some((region) => region.id === value);
-}

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** One item of `POST /api/query/cohorts/list` (reference §2). */
-export const cohortListItemSchema = z.looseObject({
+const cohortListItemSchema = z.looseObject({
   id: z.number().int(),
   name: z.string(),
   count: z.number().int().nonnegative().optional(),
@@ -21,13 +21,13 @@ export const cohortListItemSchema = z.looseObject({
 export const cohortListSchema = z.array(cohortListItemSchema);
 
 /** The spec types $distinct_id as integer, real ids are strings: accept both, keep a string. */
-export const distinctIdSchema = z.union([z.string(), z.number()]).transform((id) => String(id));
+const distinctIdSchema = z.union([z.string(), z.number()]).transform((id) => String(id));
 
 /**
  * One profile. An entry of any other shape is kept as a profile without properties (the engine
  * counts it as skipped), so one odd entry never fails a whole page and nothing is dropped unseen.
  */
-export const engageProfileSchema = z
+const engageProfileSchema = z
   .looseObject({
     $distinct_id: distinctIdSchema.catch(''),
     $properties: z
@@ -54,7 +54,7 @@ export type EngageResponse = z.infer<typeof engageResponseSchema>;
  * nobody has seen. It only informs the admin check, so anything unreadable becomes "no role" rather
  * than a failed connection.
  */
-export const roleSchema = z
+const roleSchema = z
   .unknown()
   .transform((value): string | undefined => {
     if (typeof value === 'string') return value.trim().toLowerCase() || undefined;

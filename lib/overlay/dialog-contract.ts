@@ -10,7 +10,7 @@ import type { EntryContext } from './integrations';
 /** The dialog script's file, relative to the extension root (see entrypoints/export-dialog.ts). */
 export const DIALOG_SCRIPT_PATH = '/export-dialog.js';
 
-export const DIALOG_REGISTRY_KEY = '__cohortSyncExportDialog@1';
+const DIALOG_REGISTRY_KEY = '__cohortSyncExportDialog@1';
 
 export interface OpenDialogRequest {
   projectId: number;

@@ -82,9 +82,3 @@ export function byIdNear(element: Element, id: string): Element | null {
   return root.getElementById?.(id) ?? element.ownerDocument.getElementById(id);
 }
 
-/** The element that has focus, looking through open shadow roots. */
-export function deepActiveElement(doc: Document): Element | null {
-  let active: Element | null = doc.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}

@@ -19,7 +19,7 @@ import { watchLocation } from './location';
 import { PARTNER, PARTNER_PREFIX } from './partners';
 import { isDestinationsUrl, isMixpanelProjectUrl, projectIdFromUrl, regionFromUrl } from './urls';
 
-export const ENTRY_KIND = 'integration';
+const ENTRY_KIND = 'integration';
 /** The entry's accessible name: it says where it comes from, so it is never taken for Mixpanel's own. */
 export const ENTRY_LABEL = 'CleverTap, from the Cohort Sync extension';
 const INSTANCE_ATTRIBUTE = 'data-cohort-sync-instance';
@@ -89,7 +89,7 @@ export function listItems(list: Element): Element[] {
 }
 
 /** An item's name as the user reads it: its aria-label, its heading, else its text. */
-export function itemName(item: Element): string {
+function itemName(item: Element): string {
   const aria = item.getAttribute('aria-label')?.trim();
   if (aria) return aria;
   return deepText(item);
@@ -172,7 +172,7 @@ function scan(root: ParentNode, onShadowRoot: (root: ShadowRoot) => void): Eleme
 }
 
 /** The list to join: the first one found, unless it only holds the connected destinations. */
-export function chooseList(lists: readonly Element[]): Element | null {
+function chooseList(lists: readonly Element[]): Element | null {
   return lists.find((list) => !/^connected\b/i.test(listLabel(list))) ?? lists[0] ?? null;
 }
 
@@ -247,7 +247,7 @@ function hostOf(slot: HTMLElement): HTMLElement {
 }
 
 /** Our entries inside `list` (any instance). */
-export function ownEntries(list: Element): Element[] {
+function ownEntries(list: Element): Element[] {
   return Array.from(list.querySelectorAll(`[${OWN_ATTRIBUTE}="${ENTRY_KIND}"]`));
 }
 
@@ -312,7 +312,7 @@ export function startIntegrations(options: IntegrationsOptions): Integrations {
   }
 
   function look(context: EntryContext, search: boolean): void {
-    const list = chooseList(scan(doc, () => undefined));
+    const list = findDestinationsList(doc);
     if (list) {
       place(list, context);
       return;

@@ -46,7 +46,7 @@ export function ownItem(menu: Element, kind: ItemKind): Element | null {
 }
 
 /** The direct child of `menu` holding `item` (items may be wrapped, e.g. `<li role="none">`, `<div><li>`). */
-export function slotOf(menu: Element, item: Element): Element {
+function slotOf(menu: Element, item: Element): Element {
   let node: Element = item;
   while (node.parentElement && node.parentElement !== menu) node = node.parentElement;
   return node.parentElement === menu ? node : item;
@@ -97,7 +97,7 @@ function stripState(element: Element): void {
  * A new item labelled `label`, cloned from a native item of `menu` when it has one.
  * Returns the slot element to insert and the item inside it.
  */
-export function cloneItem(menu: Element, label: string, kind: ItemKind): { slot: Element; item: Element } {
+function cloneItem(menu: Element, label: string, kind: ItemKind): { slot: Element; item: Element } {
   const doc = menu.ownerDocument;
   const roles = isRoleMenu(menu);
   const native = template(menu);

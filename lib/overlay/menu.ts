@@ -8,9 +8,9 @@
 import { byIdNear, deepQueryAll, deepText, isElement, isOwn, OWN_ATTRIBUTE } from './dom';
 import { CONNECTION_ENTRY, PARTNER } from './partners';
 
-export const EXPORT_TO = /^export(?: to)?\s*(?:…|\.\.\.|›|>)?$/i;
+const EXPORT_TO = /^export(?: to)?\s*(?:…|\.\.\.|›|>)?$/i;
 /** "Export to Braze": the flat, older style (one item per destination). "Export to CSV" is a report's. */
-export const FLAT_EXPORT = /^export to\s+(?!csv\b)(?![.…›>])\S/i;
+const FLAT_EXPORT = /^export to\s+(?!csv\b)(?![.…›>])\S/i;
 /** Our entry in the native Export panel, named like the app's "Partner (Connection)" entries. */
 export const CLEVERTAP_LABEL = 'CleverTap (Cohort Sync)';
 /** Our flat item, next to "Export to Braze" and the like. */
@@ -46,7 +46,7 @@ const OTHER_MENU_LABELS = [
 export const MENU_SELECTOR = '[role="menu"],[role="listbox"],ul,ol';
 const ROLE_ITEMS = '[role="menuitem"],[role="menuitemradio"],[role="menuitemcheckbox"]';
 
-export function isMenu(element: Element): boolean {
+function isMenu(element: Element): boolean {
   return element.matches(MENU_SELECTOR);
 }
 
@@ -55,7 +55,7 @@ export function isRoleMenu(element: Element): boolean {
   return element.getAttribute('role') === 'menu';
 }
 
-export function isMenuItem(element: Element): boolean {
+function isMenuItem(element: Element): boolean {
   const role = element.getAttribute('role');
   return role === 'menuitem' || role === 'menuitemradio' || role === 'menuitemcheckbox';
 }
@@ -91,7 +91,7 @@ export function menuItems(menu: Element): Element[] {
 }
 
 /** The closest role-based menu around `element`, crossing shadow boundaries upward. */
-export function owningMenu(element: Element): Element | null {
+function owningMenu(element: Element): Element | null {
   let node: Node | null = element.parentNode;
   while (node) {
     if (isElement(node) && isRoleMenu(node)) return node;
@@ -182,21 +182,3 @@ export function lightMenusIn(node: Element): Element[] {
   return found.filter((menu) => !isOwn(menu));
 }
 
-/** Menus in `node`, its light DOM and every open shadow root below it, at any depth. */
-export function menusIn(node: Node): Element[] {
-  if (!isElement(node)) return [];
-  return deepQueryAll(node, MENU_SELECTOR).filter((menu) => !isOwn(menu));
-}
-
-/**
- * The mutation filter: an added element, or a changed class / `open` / `hidden` (a menu kept in
- * the DOM and shown again). Nothing the overlay added itself counts.
- */
-export function mayBringMenu(record: MutationRecord): boolean {
-  if (record.type === 'attributes') return isElement(record.target) && !isOwn(record.target);
-  if (record.type !== 'childList' || record.addedNodes.length === 0) return false;
-  for (const node of Array.from(record.addedNodes)) {
-    if (isElement(node) && !node.hasAttribute(OWN_ATTRIBUTE)) return true;
-  }
-  return false;
-}

@@ -51,7 +51,7 @@ export function structureOf(root: Element): string {
 }
 
 /** The ancestors of `element` up to the document, outermost first, crossing shadow roots. */
-export function ancestryOf(element: Element): string {
+function ancestryOf(element: Element): string {
   const chain: string[] = [];
   let node: Node | null = element;
   while (node) {

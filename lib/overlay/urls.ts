@@ -3,7 +3,7 @@
  * the cohort. Path grammar from reference/mixpanel-api.md §6.1:
  * `/project/{pid}/app/{app}#…` and `/project/{pid}/view/{wid}/app/{app}#…`.
  */
-export const MIXPANEL_WEB_HOSTS = ['mixpanel.com', 'eu.mixpanel.com', 'in.mixpanel.com'] as const;
+const MIXPANEL_WEB_HOSTS = ['mixpanel.com', 'eu.mixpanel.com', 'in.mixpanel.com'] as const;
 
 /** Content-script match patterns: the app lives under /project/ on each data-residency host. */
 export const CONTENT_SCRIPT_MATCHES = MIXPANEL_WEB_HOSTS.map((host) => `https://${host}/project/*`);

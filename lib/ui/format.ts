@@ -82,19 +82,6 @@ export function describeSkips(skipped: SkipCounts): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-/** A file name part that is safe everywhere. */
-export function slug(text: string): string {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/[^\w\s-]/g, '')
-      .trim()
-      .replace(/[\s_]+/g, '-')
-      .toLowerCase()
-      .slice(0, 60) || 'cohort'
-  );
-}
-
 /** For past events (last sync, connected): never "in …", even when the clock tick lags the event. */
 export function formatAgo(at: number, now: number, locale?: string): string {
   return formatRelative(Math.min(at, now), now, locale);

@@ -3,7 +3,7 @@ import { checkIdentity, FORBIDDEN_IDENTITIES, IDENTITY_MAX_LENGTH } from '../../
 import { customListCsv } from '../../../lib/clevertap/csv';
 import { readCsvRecords } from '../../emulators/clevertap/contract';
 import { mapRejections } from '../../../lib/clevertap/rejections';
-import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION, regionForHost } from '../../../lib/clevertap/regions';
+import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION } from '../../../lib/clevertap/regions';
 import { CLEVERTAP_API_HOSTS, HOST_PERMISSIONS } from '../../../lib/permissions';
 
 describe('checkIdentity', () => {
@@ -61,8 +61,9 @@ describe('regions', () => {
     ]);
     expect(DEFAULT_CLEVERTAP_REGION).toBe('eu1');
     expect(CLEVERTAP_REGIONS.map((region) => region.host).sort()).toEqual([...CLEVERTAP_API_HOSTS].sort());
-    expect(regionForHost('aps3.api.clevertap.com')).toBe('aps3');
-    expect(regionForHost('sk1.api.clevertap.com')).toBe('sk1');
+    const regionOf = (host: string) => CLEVERTAP_REGIONS.find((region) => region.host === host)?.id;
+    expect(regionOf('aps3.api.clevertap.com')).toBe('aps3');
+    expect(regionOf('sk1.api.clevertap.com')).toBe('sk1');
     expect(HOST_PERMISSIONS).toContain('https://sk1.api.clevertap.com/*');
   });
 });

@@ -19,7 +19,6 @@ const tooMany = { kind: 'status', status: 429, body: '{"status":"fail","error":"
 describe('uploadProfiles', () => {
   it('sends 2,500 records as 3 requests of at most 1000, and stores them', async () => {
     const sizes: number[] = [];
-    const progress: [number, number][] = [];
     const client = ct.client(
       {},
       {
@@ -29,13 +28,10 @@ describe('uploadProfiles', () => {
         },
       },
     );
-    const result = await client.uploadProfiles(profiles(2500), { onProgress: (sent, total) => progress.push([sent, total]) });
+    const result = await client.uploadProfiles(profiles(2500));
     expect(result).toEqual({ processed: 2500, rejected: [], requests: 3 });
     expect(sizes.sort((a, b) => b - a)).toEqual([1000, 1000, 500]);
     expect(ct.emulator.stats().requests['/1/upload']).toBe(3);
-    expect(progress).toHaveLength(3);
-    expect(progress.map(([sent]) => sent)).toEqual([...progress.map(([sent]) => sent)].sort((a, b) => a - b));
-    expect(progress.at(-1)).toEqual([2500, 2500]);
     expect(ct.emulator.profiles()).toHaveLength(2500);
     expect(ct.emulator.profile('user-2500')?.properties).toEqual({ 'Mixpanel Cohorts': ['Power users'] });
   });

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { cohortFromPath, resolveCohort } from '../../../lib/overlay/cohort';
-import { mayBringMenu } from '../../../lib/overlay/menu';
 import { FIXTURE_COHORTS } from '../../fixtures/mixpanel/cohorts';
 import { BASE, deepAll, openFixture, rowButton, win } from './helpers';
 
@@ -74,18 +73,3 @@ describe('resolveCohort', () => {
   });
 });
 
-describe('mayBringMenu', () => {
-  const record = (init: Partial<MutationRecord>) => ({ type: 'childList', addedNodes: [] as unknown as NodeList, ...init }) as MutationRecord;
-  const nodes = (...list: Node[]) => list as unknown as NodeList;
-  it('skips text, attributes, removals and our own elements', () => {
-    expect(mayBringMenu(record({ type: 'attributes' }))).toBe(false);
-    expect(mayBringMenu(record({ type: 'characterData' }))).toBe(false);
-    expect(mayBringMenu(record({ addedNodes: nodes(document.createTextNode('x')) }))).toBe(false);
-    const own = document.createElement('div');
-    own.setAttribute('data-cohort-sync', 'clevertap');
-    expect(mayBringMenu(record({ addedNodes: nodes(own) }))).toBe(false);
-  });
-  it('looks at added elements', () => {
-    expect(mayBringMenu(record({ addedNodes: nodes(document.createElement('div')) }))).toBe(true);
-  });
-});

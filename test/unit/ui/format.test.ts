@@ -8,7 +8,6 @@ import {
   formatPercent,
   formatProgress,
   formatRelative,
-  slug,
   totalSkipped,
 } from '../../../lib/ui/format';
 import { mixpanelRegionFromQuery } from '../../../lib/ui/labels';
@@ -72,11 +71,6 @@ describe('numbers', () => {
     expect(totalSkipped(skipped)).toBe(13);
     expect(describeSkips(skipped)).toBe('12 without $CleverTap_user_id, 1 with an invalid id');
     expect(describeSkips({ missingId: 0, invalidId: 0, duplicateId: 0 })).toBe('none');
-  });
-
-  it('makes safe file name parts', () => {
-    expect(slug('Power Users: "Q1" / EU')).toBe('power-users-q1-eu');
-    expect(slug('???')).toBe('cohort');
   });
 });
 
