@@ -1,6 +1,7 @@
 /**
- * The reverse direction, in plain words (reference/mixpanel-clevertap-article.md, "CleverTap events
- * into Mixpanel & MTU exemptions"; reference/clevertap-api.md §3.1 names "Mixpanel Export").
+ * The reverse direction, in plain words (Mixpanel's CleverTap article, "CleverTap events into Mixpanel
+ * & MTU exemptions", https://docs.mixpanel.com/docs/cohort-sync/integrations/clevertap; CleverTap's
+ * "Mixpanel Export", https://docs.clevertap.com/docs/mixpanel-export).
  */
 export const REVERSE_DIRECTION_TITLE = 'The other direction: CleverTap → Mixpanel';
 

@@ -21,9 +21,9 @@ import {
 } from './schemas';
 import { fetchText, s3ErrorText } from './transport';
 
-/** "A maximum of 1000 user profile records can be sent per API call" (reference §2.1). */
+/** "A maximum of 1000 user profile records can be sent per API call" (https://developer.clevertap.com/docs/upload-user-profiles-api). */
 const MAX_BATCH_SIZE = 1000;
-/** "Concurrent requests to the Upload User Profiles API are limited to 15 per account" (§2.1). */
+/** "Concurrent requests to the Upload User Profiles API are limited to 15 per account" (same page). */
 const DEFAULT_CONCURRENCY = 15;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -148,7 +148,8 @@ export class CleverTapClient {
   }
 
   /**
-   * Replaces the custom-list segment `name` with exactly `identities` (reference §3.2): get a
+   * Replaces the custom-list segment `name` with exactly `identities`
+   * (https://developer.clevertap.com/docs/custom-list-endpoints): get a
    * pre-signed S3 URL, PUT the CSV there, tell CleverTap the upload is complete with `replace: true`.
    * CleverTap processes the file asynchronously and only qualifies profiles that already exist.
    */
@@ -171,7 +172,8 @@ export class CleverTapClient {
    * `dryRun`; a 400 (the body judged before the credentials) is asked again with a record CleverTap
    * refuses by itself. Only the HTTP status is interpreted: 2xx = accepted, 403 = not allowed,
    * 5xx = try later, anything else = rejected. After a rejection, the other regions are asked in
-   * parallel: valid credentials on the wrong regional host also get 401 (reference §1.4, secondary).
+   * parallel: valid credentials on the wrong regional host also get 401 (not stated by CleverTap;
+   * secondary sources: api-evangelist/clevertap authentication/clevertap-authentication.yml).
    */
   async checkCredentials(): Promise<CredentialCheck> {
     const here = regionLabel(this.region);

@@ -8,14 +8,15 @@
  * Longest identity accepted, in characters (Unicode code points).
  *
  * CleverTap's 2017 upload error said "under 120 chars"; its newer docs say "under 1024 chars"
- * (reference §2.4, §6; UNCONFIRMED which one /1/upload enforces today). We take 1024: skipping is
+ * (https://docs.clevertap.com/docs/csv-upload; the 2017 text is in tradeo/clevertap-ruby's recorded
+ * answers; UNCONFIRMED which one /1/upload enforces today). We take 1024: skipping is
  * silent towards CleverTap, so a too-strict local rule would drop users CleverTap would accept,
  * while a too-lenient one only means CleverTap rejects the record itself, and a rejected record is
  * reported with CleverTap's own reason, never lost.
  */
 export const IDENTITY_MAX_LENGTH = 1024;
 
-/** Values CleverTap refuses as an identity, compared case-insensitively (reference §5). */
+/** Values CleverTap refuses as an identity, compared case-insensitively (https://docs.clevertap.com/docs/csv-upload). */
 export const FORBIDDEN_IDENTITIES: ReadonlySet<string> = new Set([
   'undefined',
   'null',

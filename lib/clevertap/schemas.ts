@@ -1,6 +1,8 @@
 /**
- * The shapes CleverTap answers with (reference §2.4, §3.2). Parse, don't trust: fields we do not
- * use are allowed and ignored; fields we rely on are required.
+ * The shapes CleverTap answers with (https://developer.clevertap.com/docs/upload-user-profiles-api,
+ * https://developer.clevertap.com/docs/custom-list-endpoints, and real answers recorded in
+ * tradeo/clevertap-ruby's spec/vcr_cassettes). Parse, don't trust: fields we do not use are
+ * allowed and ignored; fields we rely on are required.
  */
 import { z } from 'zod';
 

@@ -104,7 +104,7 @@ export class MixpanelClient {
     const url = this.queryUrl('/api/query/engage', { page_size: String(pageSize) });
     return pageThrough(
       (page, sessionId, signal) => {
-        // Every page repeats every filter (reference §3.3).
+        // Every page repeats every filter (https://docs.mixpanel.com/reference/engage-query).
         const body = new URLSearchParams({
           filter_by_cohort: JSON.stringify({ id: request.cohortId }),
           // The API defaults to true, which would add ids without a profile.

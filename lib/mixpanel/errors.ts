@@ -12,7 +12,11 @@ export interface ErrorContext {
   secret: string;
 }
 
-/** Reads "N/5 queries running concurrently and M/60 queries running in the last hour" (reference §3.4). */
+/**
+ * Reads "N/5 queries running concurrently and M/60 queries running in the last hour" from a 429
+ * (https://docs.mixpanel.com/reference/rate-limits; the wording as quoted in
+ * https://github.com/airbytehq/airbyte/issues/9410).
+ */
 export function parseQueryLoad(text: string): QueryLoad {
   const load: QueryLoad = {};
   const concurrent = /(\d+)\s*\/\s*(\d+)\s+queries running concurrently/i.exec(text);

@@ -11,7 +11,7 @@ export interface MeProject {
   timezone?: string;
   hasWorkspaces: boolean;
   permissions: string[];
-  /** Only when Mixpanel sends one; no public sample does (reference §1.4). */
+  /** Only when Mixpanel sends one; no public /me sample does. */
   role?: string;
 }
 
@@ -147,7 +147,7 @@ export type AdminVerdict =
  * Decides "admin" from every signal there is. Any admin signal wins; a project role known to be
  * below Admin (from /me or the project's service-account list) refuses; an organisation role of
  * "member" or unknown roles settle nothing, because a service account's project role is set per
- * project and /me may not carry it (api-fidelity finding 2).
+ * project (https://docs.mixpanel.com/reference/service-accounts) and /me may not carry it.
  */
 export function adminVerdict(access: ProjectAccess, memberListRole?: string): AdminVerdict {
   if (access.role && ADMIN_ROLES.has(access.role)) return { kind: 'admin', signal: 'project role' };

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-/** One item of `POST /api/query/cohorts/list` (reference §2). */
+/** One item of `POST /api/query/cohorts/list` (https://docs.mixpanel.com/reference/cohorts-list). */
 const cohortListItemSchema = z.looseObject({
   id: z.number().int(),
   name: z.string(),
@@ -38,7 +38,10 @@ const engageProfileSchema = z
   })
   .catch({ $distinct_id: '', $properties: {} });
 
-/** `POST /api/query/engage` (reference §3.2). `total` is read as the count across all pages. */
+/**
+ * `POST /api/query/engage` (https://docs.mixpanel.com/reference/engage-query). `total` is read as the
+ * count across all pages, as Mixpanel's own tools do (mixpanel/mixpanel-utils paginator.py).
+ */
 export const engageResponseSchema = z.looseObject({
   page: z.number().int().nonnegative(),
   page_size: z.number().int().positive(),
@@ -85,7 +88,8 @@ const meProjectSchema = z.looseObject({
   type: z.string().nullish().catch(undefined),
   // Needed for the Query API check: strict.
   permissions: z.array(z.string()).nullish(),
-  // No public sample shows a per-project role (api-fidelity §4, finding 2); read it in any shape.
+  // No public /me sample or client shows a per-project role (Mixpanel's own MeProjectInfo model in
+  // mixpanel/mixpanel-headless has none); read it in any shape.
   role: roleSchema,
 });
 
@@ -109,7 +113,10 @@ const meResultsSchema = z.looseObject({
   workspaces: z.record(z.string(), meWorkspaceSchema).nullish(),
 });
 
-/** `GET /api/app/me`: undocumented; observed wrapped in `{status, results}` (reference §1.4), tolerated bare. */
+/**
+ * `GET /api/app/me`: undocumented; wrapped in `{status, results}` as Mixpanel's own client reads it
+ * (mixpanel/mixpanel-headless src/mixpanel_headless/_internal/me.py), tolerated bare.
+ */
 export const meResponseSchema = z.preprocess(
   (body) =>
     body && typeof body === 'object' && 'results' in body && typeof body.results === 'object' ? body.results : body,

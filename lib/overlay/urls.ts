@@ -1,6 +1,7 @@
 /**
  * Which Mixpanel addresses the overlay works on, and what the address says about the project and
- * the cohort. Path grammar from reference/mixpanel-api.md §6.1:
+ * the cohort. Path grammar as Mixpanel's own client parses its links (mixpanel/mixpanel-headless,
+ * src/mixpanel_headless/_internal/report_links.py):
  * `/project/{pid}/app/{app}#…` and `/project/{pid}/view/{wid}/app/{app}#…`.
  */
 const MIXPANEL_WEB_HOSTS = ['mixpanel.com', 'eu.mixpanel.com', 'in.mixpanel.com'] as const;
@@ -88,8 +89,9 @@ function safeDecode(value: string): string {
 
 /**
  * Addresses that name Mixpanel's Integrations page or its successor, Destinations: the 2024 page
- * lives at `/project/{pid}/view/{wid}/app/integrations` (shared/reference/mixpanel-web-app.md §1);
- * the 2026 Destinations address is not public, `/app/destinations` is the likely one. This is only
+ * lives at `/project/{pid}/view/{wid}/app/integrations` (the browser status bar in the screenshot
+ * images/create_pipeline1.png of Mixpanel's docs, https://github.com/mixpanel/docs); the 2026
+ * Destinations address is not public, `/app/destinations` is the likely one. This is only
  * a hint for how long to wait for the list: the page is recognised by its content on any project
  * page (see integrations.ts). Sub-pages (`…/destinations/braze`, `…#syncs`) count.
  */
