@@ -1,6 +1,6 @@
 /**
- * The live check: a few harmless calls against the real services, and which of api-fidelity.md's
- * assumptions they show to hold. Nothing is written: Mixpanel is only read, and CleverTap only gets
+ * The live check: a few harmless calls against the real services, and which assumptions about their
+ * undocumented behaviour (the ones the emulators' opt-in modes answer the other way) they show to hold. Nothing is written: Mixpanel is only read, and CleverTap only gets
  * dry-run uploads with no records. Secrets never appear in the report.
  */
 import { basicAuth, type Fetch } from '../../lib/http/fetch-json';
@@ -15,9 +15,8 @@ export interface LiveConfig {
 
 export type Verdict = 'held' | 'did not hold' | 'unknown';
 
+/** One assumption about undocumented behaviour that the clients rely on, and what the live call showed. */
 export interface Finding {
-  /** api-fidelity.md finding number. */
-  finding: number;
   assumption: string;
   verdict: Verdict;
   detail: string;
@@ -41,8 +40,7 @@ export async function runLiveCheck(config: LiveConfig, fetch: Fetch): Promise<Li
 async function checkMixpanel(config: NonNullable<LiveConfig['mixpanel']>, fetch: Fetch, report: LiveReport): Promise<void> {
   const host = MIXPANEL_REGIONS.find((region) => region.id === config.region)!.host;
   const headers = { authorization: basicAuth(config.username, config.secret), accept: 'application/json' };
-  const add = (finding: number, assumption: string, verdict: Verdict, detail: string) =>
-    report.findings.push({ finding, assumption, verdict, detail });
+  const add = (assumption: string, verdict: Verdict, detail: string) => report.findings.push({ assumption, verdict, detail });
 
   const me = await getJson(fetch, `https://${host}/api/app/me?include_workspace_users=false`, { headers }, report, 'Mixpanel /api/app/me');
   let memberRole: string | undefined;
@@ -52,20 +50,20 @@ async function checkMixpanel(config: NonNullable<LiveConfig['mixpanel']>, fetch:
     if (!project) {
       report.problems.push(`Mixpanel /me does not list project ${config.projectId}: check the Project ID and the region.`);
     } else {
-      add(2, '/me carries a per-project role', project.role === undefined ? 'did not hold' : 'held', `role is ${describeShape(project.role)}`);
+      add('/me carries a per-project role', project.role === undefined ? 'did not hold' : 'held', `role is ${describeShape(project.role)}`);
       const organization = (results as { organizations?: Record<string, Record<string, unknown>> }).organizations?.[String(project.organization_id)];
-      add(2, '/me carries the organisation role as a string', typeof organization?.role === 'string' ? 'held' : 'did not hold', `organisation role is ${describeShape(organization?.role)}`);
+      add('/me carries the organisation role as a string', typeof organization?.role === 'string' ? 'held' : 'did not hold', `organisation role is ${describeShape(organization?.role)}`);
       const permissions = Array.isArray(project.permissions) ? (project.permissions as unknown[]) : [];
-      add(2, 'the project lists the view_base_reports permission', permissions.includes('view_base_reports') ? 'held' : 'did not hold', `permissions: ${permissions.length ? permissions.join(', ') : 'none'}`);
+      add('the project lists the view_base_reports permission', permissions.includes('view_base_reports') ? 'held' : 'did not hold', `permissions: ${permissions.length ? permissions.join(', ') : 'none'}`);
     }
     const members = await getJson(fetch, `https://${host}/api/app/projects/${config.projectId}/service-accounts`, { headers }, report, 'Mixpanel project service accounts', true);
     if (members.ok) {
       const list = (members.body as { results?: { username?: string; role?: unknown }[] }).results ?? [];
       const self = list.find((member) => member.username === config.username);
       memberRole = typeof self?.role === 'string' ? self.role.toLowerCase() : undefined;
-      add(2, "the project's service-account list carries this account's role", self?.role === undefined ? 'did not hold' : 'held', `role there is ${describeShape(self?.role)}`);
+      add("the project's service-account list carries this account's role", self?.role === undefined ? 'did not hold' : 'held', `role there is ${describeShape(self?.role)}`);
     } else {
-      add(2, "the project's service-account list carries this account's role", 'unknown', `the list answered HTTP ${members.status}`);
+      add("the project's service-account list carries this account's role", 'unknown', `the list answered HTTP ${members.status}`);
     }
     const parsed = meResponseSchema.safeParse(me.body);
     const access = parsed.success ? projectRole(toMeInfo(parsed.data), config.projectId) : undefined;
@@ -75,7 +73,7 @@ async function checkMixpanel(config: NonNullable<LiveConfig['mixpanel']>, fetch:
         verdict.kind === 'admin' ? `Admin, from the ${verdict.signal}`
         : verdict.kind === 'below-admin' ? `refused: role “${verdict.role}” (${verdict.signal})`
         : 'connects, saying the Admin role could not be confirmed';
-      add(2, 'the extension can tell that this service account is an Admin', verdict.kind === 'admin' ? 'held' : 'did not hold', detail);
+      add('the extension can tell that this service account is an Admin', verdict.kind === 'admin' ? 'held' : 'did not hold', detail);
     }
   }
 
@@ -83,7 +81,7 @@ async function checkMixpanel(config: NonNullable<LiveConfig['mixpanel']>, fetch:
   const cohorts = await getJson(fetch, `https://${host}/api/query/cohorts/list?${query}`, { method: 'POST', headers }, report, 'Mixpanel cohorts/list');
   let cohortId = config.cohortId;
   if (cohorts.ok) {
-    add(0, 'cohorts/list answers a bare array', Array.isArray(cohorts.body) ? 'held' : 'did not hold', Array.isArray(cohorts.body) ? `${cohorts.body.length} cohorts` : 'not an array');
+    add('cohorts/list answers a bare array', Array.isArray(cohorts.body) ? 'held' : 'did not hold', Array.isArray(cohorts.body) ? `${cohorts.body.length} cohorts` : 'not an array');
     if (cohortId === undefined && Array.isArray(cohorts.body)) cohortId = (cohorts.body[0] as { id?: number } | undefined)?.id;
   }
   if (cohortId === undefined) {
@@ -105,13 +103,13 @@ async function checkMixpanel(config: NonNullable<LiveConfig['mixpanel']>, fetch:
   );
   if (!page.ok) return;
   const body = page.body as { total?: unknown; page_size?: unknown; session_id?: unknown; results?: { $distinct_id?: unknown }[] };
-  add(8, "page 0 carries the read's total", typeof body.total === 'number' ? 'held' : 'did not hold', `total is ${describeShape(body.total)}`);
-  add(10, `page_size ${REQUESTED_PAGE_SIZE} is honoured`, body.page_size === REQUESTED_PAGE_SIZE ? 'held' : 'did not hold', `the server used page_size ${String(body.page_size)}`);
+  add("page 0 carries the read's total", typeof body.total === 'number' ? 'held' : 'did not hold', `total is ${describeShape(body.total)}`);
+  add(`page_size ${REQUESTED_PAGE_SIZE} is honoured`, body.page_size === REQUESTED_PAGE_SIZE ? 'held' : 'did not hold', `the server used page_size ${String(body.page_size)}`);
   const rows = body.results?.length ?? 0;
   const full = typeof body.page_size === 'number' && rows >= body.page_size;
-  add(8, 'a full page names a session_id to page on', !full ? 'unknown' : typeof body.session_id === 'string' ? 'held' : 'did not hold', full ? `session_id is ${describeShape(body.session_id)}` : `the cohort fits one page (${rows} rows)`);
+  add('a full page names a session_id to page on', !full ? 'unknown' : typeof body.session_id === 'string' ? 'held' : 'did not hold', full ? `session_id is ${describeShape(body.session_id)}` : `the cohort fits one page (${rows} rows)`);
   const ids = body.results?.map((row) => typeof row.$distinct_id) ?? [];
-  add(0, '$distinct_id comes as a string or a number', ids.every((type) => type === 'string' || type === 'number') ? 'held' : 'did not hold', ids.length ? `types seen: ${[...new Set(ids)].join(', ')}` : 'no rows');
+  add('$distinct_id comes as a string or a number', ids.every((type) => type === 'string' || type === 'number') ? 'held' : 'did not hold', ids.length ? `types seen: ${[...new Set(ids)].join(', ')}` : 'no rows');
 }
 
 async function checkCleverTap(config: NonNullable<LiveConfig['clevertap']>, fetch: Fetch, report: LiveReport): Promise<void> {
@@ -134,15 +132,14 @@ async function checkCleverTap(config: NonNullable<LiveConfig['clevertap']>, fetc
     report.problems.push('CleverTap could not be reached.');
     return;
   }
-  const add = (finding: number, assumption: string, verdict: Verdict, detail: string) =>
-    report.findings.push({ finding, assumption, verdict, detail });
-  add(7, 'the credential check (dry-run upload of no records) accepts good credentials', right >= 200 && right < 300 ? 'held' : 'did not hold', `HTTP ${right}`);
+  const add = (assumption: string, verdict: Verdict, detail: string) => report.findings.push({ assumption, verdict, detail });
+  add('the credential check (dry-run upload of no records) accepts good credentials', right >= 200 && right < 300 ? 'held' : 'did not hold', `HTTP ${right}`);
   // A passcode that cannot be right: it shows whether CleverTap checks credentials before the body.
   const wrong = await probe(config.region, `${config.passcode}-not-valid`);
-  add(7, 'CleverTap checks the credentials before the body (bad credentials get 401)', wrong === 401 ? 'held' : 'did not hold', `HTTP ${wrong ?? 'no answer'} for a wrong passcode`);
+  add('CleverTap checks the credentials before the body (bad credentials get 401)', wrong === 401 ? 'held' : 'did not hold', `HTTP ${wrong ?? 'no answer'} for a wrong passcode`);
   const other = CLEVERTAP_REGIONS.find((region) => region.id !== config.region)!;
   const elsewhere = await probe(other.id, config.passcode);
-  add(3, 'another region answers 401 to these credentials', elsewhere === 401 ? 'held' : 'did not hold', `${other.label} (${other.host}) answered HTTP ${elsewhere ?? 'nothing'}`);
+  add('another region answers 401 to these credentials', elsewhere === 401 ? 'held' : 'did not hold', `${other.label} (${other.host}) answered HTTP ${elsewhere ?? 'nothing'}`);
 }
 
 async function getJson(
@@ -177,9 +174,9 @@ function describeShape(value: unknown): string {
 
 export function formatReport(report: LiveReport): string {
   const mark: Record<Verdict, string> = { held: '✓ held        ', 'did not hold': '✗ did not hold', unknown: '? unknown     ' };
-  const lines = ['Cohort Sync live check: which assumptions of api-fidelity.md held (nothing was written)', ''];
+  const lines = ['Cohort Sync live check: which assumptions about undocumented behaviour held (nothing was written)', ''];
   for (const finding of report.findings) {
-    lines.push(`${mark[finding.verdict]}  ${finding.assumption}${finding.finding ? ` (finding ${finding.finding})` : ''}: ${finding.detail}`);
+    lines.push(`${mark[finding.verdict]}  ${finding.assumption}: ${finding.detail}`);
   }
   if (report.problems.length) lines.push('', 'Not checked:', ...report.problems.map((problem) => `  - ${problem}`));
   return lines.join('\n');

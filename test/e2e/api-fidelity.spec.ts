@@ -1,5 +1,6 @@
 /**
- * The first real sync, in Chromium against emulators in their pessimistic modes (api-fidelity.md):
+ * The first real sync, in Chromium against emulators in their pessimistic modes (their answers where
+ * the real APIs are undocumented, see CleverTapModes and MixpanelModes):
  * /me variants on the options page, the South Korea region and its wrong-region hint, the Admin-only
  * custom-list e-mail, and a dynamic sync that uploads no list when nothing changed.
  */

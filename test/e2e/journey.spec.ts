@@ -1,6 +1,7 @@
 /**
- * The whole journey of issue 6, end to end in Chromium with the built extension (.output/chrome-mv3,
- * so the product's 15-minute period) against the demo's world: connect on the options page, a
+ * The whole user journey (the six steps of the README's "The journey, tested end to end"), in
+ * Chromium with the built extension (.output/chrome-mv3, so the product's 15-minute period) against
+ * the demo's world: connect on the options page, a
  * one-time export from the cohort's "…" menu, a dynamic sync that follows membership changes when
  * its alarm fires, a service worker stopped mid-run, a browser restart on the same profile, and a
  * passcode CleverTap stops accepting. `npm run demo -- --headless` runs the same steps

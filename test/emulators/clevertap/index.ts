@@ -1,9 +1,11 @@
 /**
- * CleverTap emulator: the server API of reference/clevertap-api.md on every regional API host, plus
+ * CleverTap emulator: the server API CleverTap documents (https://developer.clevertap.com/docs/upload-user-profiles-api,
+ * https://developer.clevertap.com/docs/custom-list-endpoints, https://developer.clevertap.com/docs/api-errors)
+ * on every regional API host (https://developer.clevertap.com/docs/common-api-components), plus
  * the S3 host that receives custom-list files. Tests drive it in-process (accounts, latency, faults,
  * counters, inspection); a browser or demo user can look at https://api.clevertap.com/__emulator/.
  *
- * Choices where the reference is UNCONFIRMED (each marked "emulator choice" below):
+ * Choices where the docs are silent (each marked "emulator choice" below):
  * - `/1/upload` with an empty `d` answers 200 success, processed 0 (the client's credential check
  *   relies only on the 401 coming first, which holds either way).
  * - a request over 1000 records → 400 `{"status":"fail","error":"Max 1000 are allowed","code":400}`
@@ -51,7 +53,8 @@ export interface CleverTapEmulatorOptions {
 }
 
 /**
- * Unknowns of the real service, each with an opt-in pessimistic answer (api-fidelity.md §1, §2, §5).
+ * Unknowns of the real service (behaviour CleverTap's docs do not state), each with an opt-in
+ * pessimistic answer.
  * The defaults are the answers the client was first written for.
  */
 export interface CleverTapModes {
@@ -707,7 +710,7 @@ function formatExpiry(ms: number): string {
   return `${date.getUTCDate()} ${month}, ${time}`;
 }
 
-/** Header `Type,Identity`, rows `i,<identity>` or `g,<CleverTap ID>` (reference §3.2). */
+/** Header `Type,Identity`, rows `i,<identity>` or `g,<CleverTap ID>` (https://developer.clevertap.com/docs/custom-list-endpoints). */
 function readCustomList(text: string): { rows: StoredFile['rows']; problems: string[] } {
   const records = readCsvRecords(text.replace(/^\uFEFF/, ''));
   const problems: string[] = [];

@@ -1,5 +1,6 @@
 /**
- * How CleverTap applies `profileData` to a stored profile (reference §2.3): plain values overwrite,
+ * How CleverTap applies `profileData` to a stored profile (https://docs.clevertap.com/docs/csv-upload,
+ * https://docs.clevertap.com/docs/platform-considerations): plain values overwrite,
  * an array literal sets a multi-value property, `$add` / `$remove` edit a multi-value property
  * (`$add` on a scalar promotes it, old value stringified and kept; at most 100 values, oldest dropped),
  * `$set` replaces, `$delete` removes, `$incr` / `$decr` count.

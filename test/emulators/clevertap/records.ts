@@ -1,6 +1,7 @@
 /**
- * Per-record validation of `/1/upload`, with CleverTap's codes and wording (reference §2.4, §6;
- * api-errors page). The identity rule is the emulator's own copy (contract.ts).
+ * Per-record validation of `/1/upload`, with CleverTap's codes and wording
+ * (https://developer.clevertap.com/docs/api-errors, https://docs.clevertap.com/docs/csv-upload, and
+ * the answers recorded in tradeo/clevertap-ruby's spec/vcr_cassettes). The identity rule is the emulator's own copy (contract.ts).
  */
 import { acceptedIdentity, IDENTITY_LIMIT } from './contract';
 

@@ -1,4 +1,8 @@
-/** Service-account authentication and `GET /api/app/me` (undocumented shape: reference §1.4). */
+/**
+ * Service-account authentication (https://docs.mixpanel.com/reference/service-accounts) and
+ * `GET /api/app/me` (undocumented shape: as Mixpanel's own client models it, mixpanel/mixpanel-headless
+ * src/mixpanel_headless/_internal/me.py).
+ */
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../faults';
 import type { EmulatorRequest } from '../hub';
@@ -26,7 +30,7 @@ export function authenticate(state: MixpanelState, request: EmulatorRequest): Au
   const match = typeof header === 'string' ? /^Basic\s+(.+)$/i.exec(header.trim()) : null;
   if (!match) return { present: false };
   const raw = match[1]!;
-  // "our authentication accepts both base64 encoding and plain-text" (reference §1.1).
+  // "our authentication accepts both base64 encoding and plain-text" (https://docs.mixpanel.com/reference/service-accounts).
   // Base64 has no ':', so a colon means plain text.
   const pair = raw.includes(':') ? raw : Buffer.from(raw, 'base64').toString('utf8');
   const colon = pair.indexOf(':');

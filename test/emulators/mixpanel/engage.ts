@@ -1,5 +1,6 @@
 /**
- * `POST /api/query/engage` as the OpenAPI file and reference §3 describe it, plus the undocumented
+ * `POST /api/query/engage` as the OpenAPI file (test/contracts/mixpanel-query.openapi.yaml) and
+ * https://docs.mixpanel.com/reference/engage-query describe it, plus the undocumented
  * parts chosen here: `total` counts all pages, a session snapshots the matching ids at page 0 and
  * pages through that snapshot until it expires, then paging answers 400.
  */

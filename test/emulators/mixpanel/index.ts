@@ -1,6 +1,7 @@
 /**
  * Mixpanel's Query API (cohorts/list, engage) and App API (/me) on mixpanel.com, eu. and in.,
- * following reference/mixpanel-api.md and the published OpenAPI file: auth per region, roles,
+ * following Mixpanel's API docs (https://docs.mixpanel.com/reference/overview) and the published
+ * OpenAPI file (test/contracts/mixpanel-query.openapi.yaml): auth per region, roles,
  * data views, rate limits, sessions, latency and faults. Paths outside /api/ go to `pages`
  * (web-page fixtures) or get a 404.
  */
@@ -29,7 +30,8 @@ export * from './state';
 export type MixpanelRoute = 'cohorts-list' | 'engage' | 'me' | 'service-accounts';
 
 /**
- * Unknowns of the real service, each with an opt-in answer other than the default (api-fidelity.md).
+ * Unknowns of the real service (behaviour Mixpanel's docs do not state), each with an opt-in answer
+ * other than the default.
  * Defaults follow the public samples: no project role in /me, the organisation role as a string.
  */
 export interface MixpanelModes {
@@ -65,7 +67,10 @@ export interface MixpanelEmulatorSeed {
   projects?: EmulatedProject[];
   serviceAccounts?: EmulatedServiceAccount[];
   cohorts?: { projectId: number; cohort: CohortSeed }[];
-  /** Largest page_size engage honours (default 1000; reference §3.4: the real maximum is undocumented). */
+  /**
+   * Largest page_size engage honours (default 1000; the real maximum is undocumented, larger pages
+   * work: https://github.com/airbytehq/airbyte/pull/41976).
+   */
   maxPageSize?: number;
   /** Per project, sliding hour (default 60). */
   hourlyLimit?: number;
@@ -315,7 +320,8 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
 
 function routeOf(path: string): MixpanelRoute | undefined {
   const trimmed = path.replace(/\/+$/, '');
-  // /api/2.0/... is the legacy alias of /api/query/... (reference §1.5).
+  // /api/2.0/... is the legacy alias of /api/query/... (ak--47/mp-project tools/urls.js; the 429
+  // bodies quoted in https://github.com/airbytehq/airbyte/issues/9410).
   if (trimmed === '/api/query/cohorts/list' || trimmed === '/api/2.0/cohorts/list') return 'cohorts-list';
   if (trimmed === '/api/query/engage' || trimmed === '/api/2.0/engage') return 'engage';
   if (trimmed === '/api/app/me') return 'me';

@@ -1,6 +1,7 @@
 /**
  * Mixpanel's Query API limits, per project: at most `concurrentLimit` queries running and
- * `hourlyLimit` counted queries over a sliding hour (reference §3.4).
+ * `hourlyLimit` counted queries over a sliding hour ("A maximum of 5 concurrent queries and 60
+ * queries per hour", https://docs.mixpanel.com/reference/rate-limits).
  */
 const HOUR_MS = 3_600_000;
 

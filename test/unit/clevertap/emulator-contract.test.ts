@@ -1,5 +1,6 @@
 /**
- * The emulators hold their own copy of the contract (api-fidelity.md §5): these tests pin that copy
+ * The emulators hold their own copy of the contract (so a client mistake cannot hide behind a shared
+ * one): these tests pin that copy
  * to the public sources, and check that no emulator borrows the clients' schemas, identity rule,
  * CSV parser or region table.
  */

@@ -35,7 +35,7 @@ describe('checkIdentity', () => {
     expect(checkIdentity(value)).toEqual(expected);
   });
 
-  it('forbids every value of reference §5, in any case', () => {
+  it('forbids every value CleverTap’s CSV docs list (https://docs.clevertap.com/docs/csv-upload), in any case', () => {
     for (const value of FORBIDDEN_IDENTITIES) {
       expect(checkIdentity(value.toUpperCase())).toEqual({ ok: false, reason: 'forbidden' });
     }

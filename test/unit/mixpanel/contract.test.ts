@@ -80,7 +80,7 @@ const cohortsSchema = responseSchema('/cohorts/list');
 const engageSchema = responseSchema('/engage');
 const distinctIdPath = ['properties', 'results', 'items', 'properties', '$distinct_id'];
 const specDistinctId = at(engageSchema, ...distinctIdPath) as Json;
-// Known spec flaw (reference §3.2): $distinct_id is typed integer, but real distinct_ids are
+// Known spec flaw (test/contracts/mixpanel-query.openapi.yaml): $distinct_id is typed integer, but real distinct_ids are
 // strings ("$device:…", user ids). Only this one property is widened; everything else is as published.
 const engageSchemaPatched = structuredClone(engageSchema);
 (at(engageSchemaPatched, ...distinctIdPath.slice(0, -1)) as Json).$distinct_id = {

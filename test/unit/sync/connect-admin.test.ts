@@ -1,5 +1,6 @@
 /**
- * Connecting a Mixpanel service account against every /me shape api-fidelity.md allows: the project
+ * Connecting a Mixpanel service account against every /me shape the public evidence allows (no
+ * public sample shows a per-project role; MixpanelModes in test/emulators/mixpanel): the project
  * role as a string, as an object or absent; the organisation role as a string, an object or absent;
  * the project's service-account list readable by admins, by everyone, or not at all.
  */

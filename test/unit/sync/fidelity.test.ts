@@ -1,5 +1,6 @@
 /**
- * The sync engine against the emulators' pessimistic modes (api-fidelity.md): short reads, unchanged
+ * The sync engine against the emulators' pessimistic modes (their answers where the real APIs are
+ * undocumented, see CleverTapModes and MixpanelModes): short reads, unchanged
  * segments, the admin-only e-mail, a segment in use, shared cohort names, rejected records, ingestion
  * lag, stale resumed runs.
  */

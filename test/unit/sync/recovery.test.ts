@@ -1,4 +1,7 @@
-/** Regression tests for engine bugs the hardening work found (issue 8). */
+/**
+ * Regression tests for engine bugs found while hardening the engine against faults and restarts
+ * (RELIABILITY.md has the evidence).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { seedCohort } from '../../emulators/mixpanel';
