@@ -67,7 +67,15 @@ window.__attempts = (async () => {
     request.onerror = () => resolve('error');
   });
   out.cookie = document.cookie;
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Messages to a window are dispatched in order, to every listener: when this last one reaches the
+  // page, any content-script listener has already seen (and could have relayed) every one above.
+  await new Promise((resolve) => {
+    const marker = 'cohort-sync-test-marker-' + Math.random();
+    addEventListener('message', function onMarker(event) {
+      if (event.data === marker) { removeEventListener('message', onMarker); resolve(); }
+    });
+    window.postMessage(marker, '*');
+  });
   return out;
 })();
 </script></body>`;
@@ -91,6 +99,19 @@ test('a hostile Mixpanel page cannot message the extension or find a secret, and
   await sendFromExtensionPage(extensionPage, { type: 'sync.start', cohortId: 9100, cohortName: 'Target', syncType: 'dynamic' });
   await expect.poll(() => syncStates(extensionPage), { timeout: 30_000 }).toEqual({ 9100: 'synced' });
 
+  // Whatever reaches the background from the hostile tab, by message or port.
+  await serviceWorker.evaluate(() => {
+    const { chrome } = globalThis as unknown as { chrome: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const heard: unknown[] = [];
+    (globalThis as unknown as { __fromHostile: unknown[] }).__fromHostile = heard;
+    const fromHostile = (sender: { url?: string }) => sender.url?.includes('/hostile') === true;
+    chrome.runtime.onMessage.addListener((message: unknown, sender: { url?: string }) => {
+      if (fromHostile(sender)) heard.push(message);
+    });
+    chrome.runtime.onConnect.addListener((port: { name: string; sender?: { url?: string } }) => {
+      if (port.sender && fromHostile(port.sender)) heard.push({ port: port.name });
+    });
+  });
   const page = await context.newPage();
   await page.goto(`https://mixpanel.com/project/1234567/hostile?ext=${extensionId}`);
   const attempts = await page.evaluate(() => (window as unknown as { __attempts: Promise<Record<string, unknown>> }).__attempts);
@@ -98,8 +119,10 @@ test('a hostile Mixpanel page cannot message the extension or find a secret, and
   expect(attempts['sendMessage']).toBe('no chrome.runtime on the page');
   expect(attempts['idb']).toEqual([]);
   expect(attempts['localStorage']).toBe('{}');
-  // Nothing the page posted started, stopped or changed a sync.
+  // Nothing the page posted reached the background (this round trip is sent after any relay would
+  // have been), so nothing started, stopped or changed a sync.
   expect(await syncStates(extensionPage)).toEqual({ 9100: 'synced' });
+  expect(await serviceWorker.evaluate(() => (globalThis as unknown as { __fromHostile: unknown[] }).__fromHostile)).toEqual([]);
   expect(apis.clevertap.segment('Mixpanel: Target')?.members.length).toBe(seeded.valid);
 
   const dump = JSON.stringify([attempts, await workerDump(serviceWorker), consoleLines]);

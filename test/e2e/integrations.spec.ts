@@ -208,6 +208,8 @@ test('Destinations page on eu.mixpanel.com: late list, client-side navigation, r
   await expect(entryOf(page)).toHaveCount(1);
   await expect(page.locator('.integrations-list').first()).toBeVisible();
   await expect(entryOf(page)).toHaveCount(1);
+  // That none of the later looks (up to 4 s after arrival) adds a second entry is checked with fake
+  // timers in test/unit/overlay/integrations.test.ts: here it could only be a wait for nothing.
 });
 
 test('placement: found by content at any project address, once, beside the partners', async ({ context }) => {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ENTRY_LABEL,
   findDestinationsList,
@@ -143,6 +143,27 @@ describe('client-side navigation', () => {
     navigate(INTEGRATIONS);
     app.render();
     await waitFor(() => entries().length === 1);
+    expect(mounted.filter((entry) => !entry.signal.aborted)).toHaveLength(1);
+  });
+
+  it('places the entry once on arrival, and none of the later looks adds a second one', async () => {
+    await openFixture(`${BASE}/insights`);
+    start();
+    vi.useFakeTimers();
+    try {
+      navigate(DESTINATIONS);
+      (document.querySelector('mp-app') as HTMLElement & { render(): void }).render();
+      // Past the late list (listDelay), every scheduled look (the last at 4 s) and a tab click's look.
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(entries()).toHaveLength(1);
+      userClick(deepAll('[role="tab"]').find((candidate) => candidate.textContent === 'Available')!);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(entries()).toHaveLength(1);
+    expect(watcher.inserted).toBe(2);
     expect(mounted.filter((entry) => !entry.signal.aborted)).toHaveLength(1);
   });
 

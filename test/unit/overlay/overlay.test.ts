@@ -190,9 +190,11 @@ describe('pages and menus that are not a cohort’s', () => {
   it('does no work on a heavy stream of unrelated mutations', async () => {
     await openFixture(`${BASE}/lexicon?churn=1#cohorts`);
     start();
+    const ticker = deepAll('mp-live-ticker')[0]!;
+    const startTick = Number(ticker.getAttribute('data-tick') ?? 0);
     const spy = vi.spyOn(Element.prototype, 'querySelectorAll');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(deepAll('mp-live-ticker')[0]!.getAttribute('data-tick')).not.toBeNull();
+    // 25 bursts of 80 mutations each, every one delivered to any observer before the next tick.
+    await waitFor(() => Number(ticker.getAttribute('data-tick')) >= startTick + 25);
     expect(overlay.armed).toBe(false);
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
