@@ -1,5 +1,5 @@
 /** Words for a sync's state: the dialog shows status as text, never as colour alone. */
-import type { RunPhase, Sync } from '../../lib/storage/schema';
+import type { RunPhase, SyncView } from '../../lib/messages';
 
 const PHASES: Record<RunPhase, string> = {
   reading: 'reading the cohort from Mixpanel',
@@ -19,11 +19,20 @@ export function formatTime(epochMs: number): string {
   return new Date(epochMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** Where a queued sync waits: runs go one at a time. */
+export function queuePlace(place: number): string {
+  return place <= 1
+    ? 'Next in line: it starts when the current export finishes.'
+    : `Waiting for ${count(place - 1)} other ${place === 2 ? 'export' : 'exports'} to finish first (one runs at a time).`;
+}
+
 /** A short status title: "Scheduled", "Running", "Synced", "Paused", "Failed", "Needs review". */
-export function statusTitle(sync: Sync): string {
+export function statusTitle(sync: SyncView): string {
   switch (sync.status.state) {
     case 'scheduled':
       return 'Scheduled';
+    case 'queued':
+      return 'Queued';
     case 'running':
       return 'Running';
     case 'synced':
@@ -38,11 +47,15 @@ export function statusTitle(sync: Sync): string {
 }
 
 /** One sentence on what the sync is doing or did. */
-export function statusDetail(sync: Sync): string {
+export function statusDetail(sync: SyncView): string {
   const status = sync.status;
   switch (status.state) {
     case 'scheduled':
       return sync.nextRunAt ? `The next export starts at ${formatTime(sync.nextRunAt)}.` : 'The first export starts shortly.';
+    case 'queued': {
+      const eta = status.etaAt ? ` Expected to start at ${formatTime(status.etaAt)}.` : '';
+      return `${queuePlace(status.place)}${eta}`;
+    }
     case 'running': {
       const progress = status.total > 0 ? ` (${count(status.done)} of ${count(status.total)})` : '';
       const eta = status.etaAt ? ` Expected to finish at ${formatTime(status.etaAt)}.` : '';
