@@ -4,10 +4,11 @@
  * STATE_PORT. The background sends the current view when the port connects and a new one after
  * every change, so nothing here reads storage.
  *
- * An MV3 worker that stops closes the port. A port that delivered a view is reopened at once
- * (connecting wakes the worker, which sends the view again), but only while the page is visible:
- * a hidden tab waits until it is shown, so a forgotten tab does not keep waking the worker. A port
- * closed before any view (the background refused it or could not start) is retried with back-off.
+ * An MV3 worker that stops closes the port. A port that delivered a view is reopened a second
+ * later (connecting wakes the worker, which sends the view again; nothing changes while it is
+ * stopped, so nothing is missed), but only while the page is visible: a hidden tab waits until it
+ * is shown, so a forgotten tab does not keep waking the worker. A port closed before any view (the
+ * background refused it or could not start) is retried with back-off.
  */
 import browser from 'webextension-polyfill';
 import { STATE_PORT, type StatePortMessage, type StateView } from './messages';
@@ -51,6 +52,8 @@ export interface StateClientOptions {
 export const NO_ANSWER = 'The extension’s background did not answer. Reload the page and try again.';
 export const CONTEXT_GONE = 'Cohort Sync was updated or reloaded. Reload this page to see the syncs again.';
 const FIRST_RETRY_MS = 1_000;
+/** After the worker stopped: long enough not to restart it in the middle of its own shutdown. */
+const RECONNECT_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
 
 function isStateMessage(message: unknown): message is StatePortMessage {
@@ -108,8 +111,11 @@ export function createStateClient(options: StateClientOptions = {}): StateClient
       port = null;
       if (listeners.size === 0) return;
       if (answered) {
-        if (visible()) open();
-        else waitingForVisible = true;
+        retry = schedule(() => {
+          retry = null;
+          if (visible()) open();
+          else waitingForVisible = true;
+        }, RECONNECT_MS);
         return;
       }
       publish({ ...snapshot, error: NO_ANSWER });
