@@ -36,15 +36,21 @@ export function toRunRecordView(run: RunSummary): RunRecordView {
 const withEta = <T extends object>(view: T, etaAt: number | undefined): T & { etaAt?: number } =>
   etaAt === undefined ? view : { ...view, etaAt };
 
+type StoredState = Sync['status']['state'];
+
 /**
- * A progress record outranks the stored status only while the sync is waiting or working: a
- * record left behind by a run that paused, failed or waits for review says nothing true.
+ * Stored states a progress record may speak over: the sync is waiting or working (its stored
+ * status may lag the record). A record left behind by a run that paused or waits for review says
+ * nothing true, and a running sync is never also queued.
  */
+const RUNNING_OVER: ReadonlySet<StoredState> = new Set(['running', 'scheduled', 'synced', 'failed']);
+const QUEUED_OVER: ReadonlySet<StoredState> = new Set(['scheduled', 'synced', 'failed']);
+
 function statusView(status: Sync['status'], progress: ProgressRecord | undefined): SyncStatusView {
-  if (progress?.kind === 'running' && (status.state === 'running' || status.state === 'scheduled' || status.state === 'synced' || status.state === 'failed')) {
+  if (progress?.kind === 'running' && RUNNING_OVER.has(status.state)) {
     return withEta({ state: 'running', phase: progress.phase, done: progress.done, total: progress.total }, progress.etaAt);
   }
-  if (progress?.kind === 'queued' && (status.state === 'scheduled' || status.state === 'synced' || status.state === 'failed')) {
+  if (progress?.kind === 'queued' && QUEUED_OVER.has(status.state)) {
     return withEta({ state: 'queued', place: progress.place }, progress.etaAt);
   }
   switch (status.state) {
