@@ -2,7 +2,10 @@
  * The background's message router: every message is parsed against the contract and checked
  * against who sent it before anything runs. Refusals say nothing about the payload in logs.
  * Each message type has its own handler, typed so a handler that answers the wrong reply for its
- * message does not compile (see test/unit/hardening/router-types.test.ts).
+ * message does not compile (see test/unit/hardening/router-types.test.ts). A plain table rather
+ * than @webext-core/messaging: that library dispatches by its own envelope to per-type listeners,
+ * so the one zod parse of the whole union and the one sender check before any handler would have
+ * to be repeated in every listener, and its envelope would become part of what Mixpanel's tab sends.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { hostAccessMessage } from '../../lib/host-access';
