@@ -1,24 +1,23 @@
 /**
- * Every message a page or the content script may send to the background, as zod schemas.
- * The background parses each one and checks who sent it (see SENDERS) before acting.
+ * The contract between the background and every page: each message a page or the content script
+ * may send, as zod schemas (the background parses each one and checks who sent it, see SENDERS),
+ * what the background answers to each, and the views pages receive. The views are declared here,
+ * not taken from lib/storage: what is kept and what is shown change for different reasons, and the
+ * background maps one to the other (entrypoints/background/views.ts).
  */
 import { z } from 'zod';
-import {
-  CLEVERTAP_REGIONS,
-  MIXPANEL_REGIONS,
-  SettingsSchema,
-  SYNC_TYPES,
-  type AppState,
-  type CleverTapConnection,
-  type MixpanelConnection,
-  type RunSummary,
-  type Settings,
-  type SkipCounts,
-  type Sync,
-} from './storage/schema';
+import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS, type CleverTapRegion, type MixpanelRegion } from './regions';
+import { SettingsSchema, type Settings } from './settings';
+
+export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
+export type SyncType = (typeof SYNC_TYPES)[number];
 
 const syncId = z.string().regex(/^\d+:\d+$/).max(40);
 const cohortId = z.number().int().positive();
+
+/** The options page's sections a page may ask to open it at. */
+export const OPTIONS_SECTIONS = ['connections', 'settings', 'syncs'] as const;
+export type OptionsSection = (typeof OPTIONS_SECTIONS)[number];
 
 export const MessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping') }),
@@ -42,7 +41,7 @@ export const MessageSchema = z.discriminatedUnion('type', [
     type: z.literal('clevertap.connect'),
     accountId: z.string().trim().min(1).max(100),
     passcode: z.string().min(1).max(200),
-    region: z.enum(CLEVERTAP_REGIONS),
+    region: z.enum(CLEVERTAP_REGION_IDS),
   }),
   z.strictObject({ type: z.literal('clevertap.disconnect') }),
   z.strictObject({
@@ -50,14 +49,16 @@ export const MessageSchema = z.discriminatedUnion('type', [
     username: z.string().trim().min(1).max(200),
     secret: z.string().min(1).max(200),
     projectId: z.number().int().positive(),
-    region: z.enum(MIXPANEL_REGIONS),
+    region: z.enum(MIXPANEL_REGION_IDS),
   }),
   z.strictObject({ type: z.literal('mixpanel.disconnect') }),
   z.strictObject({ type: z.literal('settings.save'), settings: SettingsSchema }),
-  z.strictObject({ type: z.literal('options.open'), section: z.enum(['connections', 'settings', 'syncs']).optional() }),
+  z.strictObject({ type: z.literal('options.open'), section: z.enum(OPTIONS_SECTIONS).optional() }),
 ]);
 export type Message = z.infer<typeof MessageSchema>;
 export type MessageType = Message['type'];
+/** The message of one type, e.g. `MessageOf<'sync.start'>`. */
+export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 
 export type SenderKind = 'extension-page' | 'mixpanel-tab';
 
@@ -91,6 +92,134 @@ export const SENDERS: Record<MessageType, readonly SenderKind[]> = {
 /** Every answer has this envelope, so a caller can tell a refusal from a result. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
+// ── Views: what pages receive ──
+
+export interface CleverTapConnectionView {
+  accountId: string;
+  region: CleverTapRegion;
+  connectedAt: number;
+}
+
+export interface MixpanelConnectionView {
+  username: string;
+  projectId: number;
+  region: MixpanelRegion;
+  workspaceId?: number;
+  projectName?: string;
+  /** False when no signal Mixpanel gives settled whether the account is an Admin (it connected anyway). */
+  adminConfirmed?: boolean;
+  connectedAt: number;
+}
+
+/** The connections, never their secrets. */
+export interface ConnectionsView {
+  clevertap: CleverTapConnectionView | null;
+  mixpanel: MixpanelConnectionView | null;
+}
+
+export interface SkipCounts {
+  /** No `$CleverTap_user_id` on the profile. */
+  missingId: number;
+  /** Empty, blank, not text, too long, or a value CleverTap forbids. */
+  invalidId: number;
+  /** Another profile in the cohort already carries this id. */
+  duplicateId: number;
+}
+
+export interface RunCounts {
+  read: number;
+  exported: number;
+  skipped: SkipCounts;
+  added: number;
+  removed: number;
+  rejected: number;
+}
+
+export type RunOutcome = 'synced' | 'failed' | 'paused' | 'discarded';
+export type RunTrigger = 'start' | 'schedule' | 'manual';
+
+/** One finished run, as the sync's "last run" (no rejections: those are in the history). */
+export interface RunSummaryView {
+  runId: string;
+  syncId: string;
+  trigger: RunTrigger;
+  startedAt: number;
+  finishedAt: number;
+  outcome: RunOutcome;
+  reason?: string;
+  counts: RunCounts;
+  mixpanelQueries: number;
+  clevertapRequests: number;
+  segmentId?: number;
+  /** The custom list was uploaded, or left alone because the membership did not change. */
+  segment?: 'replaced' | 'unchanged';
+  segmentName?: string;
+}
+
+export interface RejectionView {
+  identity: string;
+  code: number;
+  error: string;
+  /** How many runs in a row CleverTap refused this record. */
+  failures?: number;
+}
+
+/** One run in the history, with the records CleverTap rejected (capped; `counts.rejected` has the full number). */
+export interface RunRecordView extends RunSummaryView {
+  rejections: RejectionView[];
+}
+
+export type RunPhase = 'reading' | 'reviewing' | 'delivering' | 'committing';
+
+export type SyncStatusView =
+  | { state: 'scheduled' }
+  /** Waiting for another sync's run to finish; `place` 1 is next. */
+  | { state: 'queued'; place: number; etaAt?: number }
+  /** `etaAt`: epoch ms when the run is expected to finish. */
+  | { state: 'running'; phase: RunPhase; done: number; total: number; etaAt?: number }
+  | { state: 'synced' }
+  | { state: 'paused'; reason: string }
+  | { state: 'failed'; reason: string }
+  | { state: 'needs-review'; reason: string; removals: number; segmentSize: number };
+export type SyncState = SyncStatusView['state'];
+
+export interface SyncView {
+  /** `<projectId>:<cohortId>`: a cohort has at most one sync per project. */
+  id: string;
+  projectId: number;
+  cohortId: number;
+  cohortName: string;
+  type: SyncType;
+  createdAt: number;
+  status: SyncStatusView;
+  lastRun?: RunSummaryView;
+  /** Dynamic syncs only: when the next run is due. */
+  nextRunAt?: number;
+  /** Set when the schedule cannot keep up with the query budget, with the time a run can next start. */
+  behindUntil?: number;
+  /** The CleverTap segment this sync owns. */
+  segmentName?: string;
+}
+
+export const syncIdFor = (projectId: number, cohortId: number) => `${projectId}:${cohortId}`;
+
+/** Everything a page shows: connections (no secrets), settings and syncs with their progress. */
+export interface StateView {
+  connections: ConnectionsView;
+  settings: Settings;
+  syncs: SyncView[];
+}
+
+/**
+ * Pages follow the state through a port of this name (lib/state-client.ts): the background sends
+ * the current view when it connects and a new one after every change.
+ */
+export const STATE_PORT = 'state';
+export interface StatePortMessage {
+  type: 'state';
+  view: StateView;
+}
+
 export interface CohortSummary {
   id: number;
   name: string;
@@ -108,16 +237,16 @@ export interface CohortPreview {
 }
 
 export type CleverTapConnectResult =
-  | { connected: true; connection: CleverTapConnection }
+  | { connected: true; connection: CleverTapConnectionView }
   | {
       connected: false;
       reason: 'bad-credentials' | 'wrong-region' | 'network';
       message: string;
-      answeredRegion?: CleverTapConnection['region'];
+      answeredRegion?: CleverTapRegion;
     };
 
 export type MixpanelConnectResult =
-  | { connected: true; connection: MixpanelConnection }
+  | { connected: true; connection: MixpanelConnectionView }
   | {
       connected: false;
       reason: 'bad-credentials' | 'no-project' | 'not-admin' | 'cannot-list-cohorts' | 'network';
@@ -127,16 +256,16 @@ export type MixpanelConnectResult =
 /** What the background answers to each message (inside `Reply`). */
 export interface Replies {
   ping: { startedAt: number };
-  'state.get': AppState;
+  'state.get': StateView;
   'cohorts.list': { cohorts: CohortSummary[]; fetchedAt: number };
   'cohort.preview': CohortPreview;
-  'sync.start': Sync;
-  'sync.now': Sync;
-  'sync.pause': Sync;
-  'sync.resume': Sync;
+  'sync.start': SyncView;
+  'sync.now': SyncView;
+  'sync.pause': SyncView;
+  'sync.resume': SyncView;
   'sync.stop': null;
-  'sync.review': Sync;
-  'history.get': RunSummary[];
+  'sync.review': SyncView;
+  'history.get': RunRecordView[];
   'history.csv': { filename: string; csv: string };
   'clevertap.connect': CleverTapConnectResult;
   'clevertap.disconnect': null;

@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { useConnectionForm } from './use-connection-form';
 import type { CleverTapConnectResult } from '../../lib/messages';
-import type { CleverTapConnection } from '../../lib/storage/schema';
+import type { CleverTapConnectionView } from '../../lib/messages';
 import { sendToBackground } from '../../lib/send';
 import { formatAgo } from '../../lib/ui/format';
 import {
@@ -35,9 +35,9 @@ export function CleverTapConnectForm({
   now = Date.now(),
   forgetPasscodeOnSubmit = false,
 }: {
-  connection: CleverTapConnection | null;
+  connection: CleverTapConnectionView | null;
   headingLevel?: 2 | 3;
-  onConnected?: (connection: CleverTapConnection) => void;
+  onConnected?: (connection: CleverTapConnectionView) => void;
   now?: number;
   /**
    * Empties the Passcode field as soon as it is sent, whatever the answer (the Connect page framed
@@ -50,7 +50,7 @@ export function CleverTapConnectForm({
   const [region, setRegion] = useState<CleverTapRegionId>(connection?.region ?? DEFAULT_CLEVERTAP_REGION);
   const [fieldErrors, setFieldErrors] = useState<{ accountId?: string; passcode?: string }>({});
   const form =
-    useConnectionForm<CleverTapConnection, Failure>('clevertap', () => setPasscode(''));
+    useConnectionForm<CleverTapConnectionView, Failure>('clevertap', () => setPasscode(''));
   const { failure, error, busy, editing, setEditing, submit, clearMessages } = form;
 
   const showForm = !connection || editing;

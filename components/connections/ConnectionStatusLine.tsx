@@ -1,4 +1,4 @@
-import type { Connections } from '../../lib/storage/schema';
+import type { ConnectionsView } from '../../lib/messages';
 
 function State({ name, connected }: { name: string; connected: boolean }) {
   return (
@@ -12,7 +12,7 @@ function State({ name, connected }: { name: string; connected: boolean }) {
 }
 
 /** "CleverTap Connected · Mixpanel not connected", linking to the options page's Connections. */
-export function ConnectionStatusLine({ connections, onOpenConnections }: { connections: Connections; onOpenConnections: () => void }) {
+export function ConnectionStatusLine({ connections, onOpenConnections }: { connections: ConnectionsView; onOpenConnections: () => void }) {
   return (
     <p className="cs-conn-line">
       <State name="CleverTap" connected={connections.clevertap !== null} />

@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import { useConnectionForm } from './use-connection-form';
 import type { MixpanelConnectResult } from '../../lib/messages';
-import type { MixpanelConnection } from '../../lib/storage/schema';
+import type { MixpanelConnectionView } from '../../lib/messages';
 import { sendToBackground } from '../../lib/send';
 import { formatAgo } from '../../lib/ui/format';
 import { MIXPANEL_REGION_OPTIONS, mixpanelRegionLabel, type MixpanelRegionId } from '../../lib/ui/labels';
@@ -38,10 +38,10 @@ export function MixpanelConnectForm({
   onConnected,
   now = Date.now(),
 }: {
-  connection: MixpanelConnection | null;
+  connection: MixpanelConnectionView | null;
   defaultRegion?: MixpanelRegionId;
   headingLevel?: 2 | 3;
-  onConnected?: (connection: MixpanelConnection) => void;
+  onConnected?: (connection: MixpanelConnectionView) => void;
   now?: number;
 }) {
   const [username, setUsername] = useState(connection?.username ?? '');
@@ -50,7 +50,7 @@ export function MixpanelConnectForm({
   const [region, setRegion] = useState<MixpanelRegionId>(connection?.region ?? defaultRegion);
   const [fieldErrors, setFieldErrors] = useState<{ username?: string; secret?: string; projectId?: string }>({});
   const form =
-    useConnectionForm<MixpanelConnection, Failure>('mixpanel', () => setSecret(''));
+    useConnectionForm<MixpanelConnectionView, Failure>('mixpanel', () => setSecret(''));
   const { failure, error, busy, editing, setEditing, submit, clearMessages } = form;
 
   const showForm = !connection || editing;

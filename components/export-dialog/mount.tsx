@@ -10,7 +10,7 @@ import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/co
 import { acceptOnlyTrustedInput } from '../in-page/trusted-input';
 import type { OpenDialogRequest } from '../../lib/overlay/dialog-contract';
 import { ExportDialog } from './ExportDialog';
-import { DIALOG_CSS } from './styles';
+import { EXPORT_DIALOG_CSS } from './styles';
 
 let current: ShadowRootContentScriptUi<Root> | null = null;
 
@@ -22,7 +22,7 @@ export async function openExportDialog(ctx: ContentScriptContext, request: OpenD
     zIndex: 2147483647,
     mode: 'closed',
     isolateEvents: true,
-    css: DIALOG_CSS,
+    css: EXPORT_DIALOG_CSS,
     onMount(container, shadow) {
       acceptOnlyTrustedInput(shadow);
       const host = document.createElement('div');

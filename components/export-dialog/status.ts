@@ -2,7 +2,7 @@
  * The dialog's status sentences: status as text, never as colour alone. The words themselves
  * (status, phase, sync type) come from lib/ui/labels.ts, which every other screen uses too.
  */
-import type { Sync, SyncType } from '../../lib/storage/schema';
+import type { SyncType, SyncView } from '../../lib/messages';
 import { formatCount, formatDateTime } from '../../lib/ui/format';
 import { PHASE_LABEL, STATUS_LABEL, syncTypeName } from '../../lib/ui/labels';
 
@@ -14,17 +14,28 @@ export const SYNC_TYPE_LABELS: Record<SyncType, string> = {
 
 const inSentence = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
 
-/** A short status title: "Scheduled", "Running", "Synced", "Paused", "Failed", "Needs review". */
-export function statusTitle(sync: Sync): string {
+/** Where a queued sync waits: runs go one at a time. */
+export function queuePlace(place: number): string {
+  return place <= 1
+    ? 'Next in line: it starts when the current export finishes.'
+    : `Waiting for ${formatCount(place - 1)} other ${place === 2 ? 'export' : 'exports'} to finish first (one runs at a time).`;
+}
+
+/** A short status title: "Scheduled", "Queued", "Running", "Synced", "Paused", "Failed", "Needs review". */
+export function statusTitle(sync: SyncView): string {
   return STATUS_LABEL[sync.status.state];
 }
 
 /** One sentence on what the sync is doing or did. */
-export function statusDetail(sync: Sync): string {
+export function statusDetail(sync: SyncView): string {
   const status = sync.status;
   switch (status.state) {
     case 'scheduled':
       return sync.nextRunAt ? `The next export starts at ${formatDateTime(sync.nextRunAt)}.` : 'The first export starts shortly.';
+    case 'queued': {
+      const eta = status.etaAt ? ` Expected to start at ${formatDateTime(status.etaAt)}.` : '';
+      return `${queuePlace(status.place)}${eta}`;
+    }
     case 'running': {
       const progress = status.total > 0 ? ` (${formatCount(status.done)} of ${formatCount(status.total)})` : '';
       const eta = status.etaAt ? ` Expected to finish at ${formatDateTime(status.etaAt)}.` : '';

@@ -1,7 +1,7 @@
-import type { Connections } from '../../lib/storage/schema';
+import type { ConnectionsView } from '../../lib/messages';
 
 /** The three steps a new user takes, with the finished ones marked done (in text, too). */
-export function EmptyState({ connections, onOpenConnections }: { connections: Connections; onOpenConnections: () => void }) {
+export function EmptyState({ connections, onOpenConnections }: { connections: ConnectionsView; onOpenConnections: () => void }) {
   const steps = [
     { done: connections.clevertap !== null, text: 'Connect CleverTap', action: true },
     { done: connections.mixpanel !== null, text: 'Connect Mixpanel', action: true },

@@ -3,8 +3,7 @@
  * starts a One-time or Dynamic sync, for when the in-page "…" menu cannot be used.
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { CohortSummary } from '../../lib/messages';
-import type { Sync, SyncType } from '../../lib/storage/schema';
+import type { CohortSummary, SyncType, SyncView } from '../../lib/messages';
 import { sendToBackground } from '../../lib/send';
 import { errorMessage } from '../../lib/ui/app-store';
 import { formatCount } from '../../lib/ui/format';
@@ -24,8 +23,8 @@ export function ExportCohortForm({
   onStarted,
   onCancel,
 }: {
-  syncs: readonly Sync[];
-  onStarted: (sync: Sync) => void;
+  syncs: readonly SyncView[];
+  onStarted: (sync: SyncView) => void;
   onCancel: () => void;
 }) {
   const id = useId();

@@ -4,7 +4,7 @@
  * CSV of the run's adds and removes.
  */
 import { useEffect, useState } from 'react';
-import type { RunSummary, Sync } from '../../lib/storage/schema';
+import type { RunOutcome, RunRecordView, SyncView } from '../../lib/messages';
 import { sendToBackground } from '../../lib/send';
 import { errorMessage } from '../../lib/ui/app-store';
 import { downloadText } from '../../lib/ui/download';
@@ -15,15 +15,15 @@ import { Notice } from '../ui/Notice';
 import { Tag, type Tone } from '../ui/Tag';
 import { useCommand } from '../ui/use-command';
 
-const OUTCOME_TONE: Record<RunSummary['outcome'], Tone> = {
+const OUTCOME_TONE: Record<RunOutcome, Tone> = {
   synced: 'success',
   failed: 'danger',
   paused: 'warning',
   discarded: 'neutral',
 };
 
-function useHistory(sync: Sync | undefined) {
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+export function useHistory(sync: SyncView | undefined) {
+  const [runs, setRuns] = useState<RunRecordView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const syncId = sync?.id;
   const lastRunId = sync?.lastRun?.runId;
@@ -46,7 +46,7 @@ function useHistory(sync: Sync | undefined) {
   return { runs: syncId ? runs : [], error };
 }
 
-function CsvButton({ run }: { run: RunSummary }) {
+function CsvButton({ run }: { run: RunRecordView }) {
   const download = useCommand();
   return (
     <>
@@ -71,7 +71,7 @@ function CsvButton({ run }: { run: RunSummary }) {
   );
 }
 
-export function HistoryTable({ sync }: { sync: Sync }) {
+export function HistoryTable({ sync }: { sync: SyncView }) {
   const { runs, error } = useHistory(sync);
   if (error) return <Notice tone="danger" title="Could not load the history.">{error}</Notice>;
   if (runs === null) return <p className="cs-muted">Loading history…</p>;

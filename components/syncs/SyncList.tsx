@@ -1,4 +1,4 @@
-import type { Sync } from '../../lib/storage/schema';
+import type { SyncView } from '../../lib/messages';
 import { SyncRow, type SyncRowProps } from './SyncRow';
 
 /** Newest first; running and attention-needing syncs are not reordered, so rows do not jump. */
@@ -9,7 +9,7 @@ export function SyncList({
   onViewHistory,
   label = 'Syncs',
 }: {
-  syncs: readonly Sync[];
+  syncs: readonly SyncView[];
   now: number;
   variant?: SyncRowProps['variant'];
   onViewHistory?: SyncRowProps['onViewHistory'];

@@ -4,7 +4,7 @@
  * last run's time and counts, and the next run of a dynamic sync.
  */
 import { useId, useState } from 'react';
-import type { Sync } from '../../lib/storage/schema';
+import type { SyncView } from '../../lib/messages';
 import { useAppStore, appStore } from '../../lib/ui/app-store';
 import {
   formatAgo,
@@ -32,12 +32,12 @@ import { StatusBadge } from '../ui/StatusBadge';
 import { Tag } from '../ui/Tag';
 
 export interface SyncRowProps {
-  sync: Sync;
+  sync: SyncView;
   now: number;
   /** Popup: short; options page: every detail. */
   variant?: 'compact' | 'full';
   /** Where "View history" goes (the popup opens the options page; the options page scrolls). */
-  onViewHistory?: (sync: Sync) => void;
+  onViewHistory?: (sync: SyncView) => void;
 }
 
 export function SyncRow({ sync, now, variant = 'compact', onViewHistory }: SyncRowProps) {
@@ -99,6 +99,14 @@ export function SyncRow({ sync, now, variant = 'compact', onViewHistory }: SyncR
           </p>
           <ProgressBar done={status.done} total={status.total} label={`${sync.cohortName}: progress`} />
         </div>
+      ) : null}
+
+      {status.state === 'queued' ? (
+        <p className="cs-sync__phase">
+          {status.place <= 1 ? 'Next in line' : `${formatCount(status.place - 1)} ${status.place === 2 ? 'run' : 'runs'} ahead`}
+          <span className="cs-muted"> · runs go one at a time</span>
+          {status.etaAt !== undefined ? <span className="cs-muted"> · starts {formatRelative(status.etaAt, now)}</span> : null}
+        </p>
       ) : null}
 
       {status.state === 'paused' ? <p className="cs-sync__reason">Paused: {status.reason}</p> : null}

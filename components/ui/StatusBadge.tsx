@@ -1,9 +1,10 @@
-import type { SyncStatus } from '../../lib/storage/schema';
+import type { SyncState } from '../../lib/messages';
 import { STATUS_LABEL } from '../../lib/ui/labels';
 import { Tag, type Tone } from './Tag';
 
-const TONE: Record<SyncStatus['state'], Tone> = {
+const TONE: Record<SyncState, Tone> = {
   scheduled: 'neutral',
+  queued: 'neutral',
   running: 'info',
   synced: 'success',
   paused: 'warning',
@@ -12,8 +13,9 @@ const TONE: Record<SyncStatus['state'], Tone> = {
 };
 
 /** A glyph per state too, so the state never rests on colour alone. */
-const ICON: Record<SyncStatus['state'], string> = {
+const ICON: Record<SyncState, string> = {
   scheduled: '◷',
+  queued: '⋯',
   running: '↻',
   synced: '✓',
   paused: '❚❚',
@@ -21,7 +23,7 @@ const ICON: Record<SyncStatus['state'], string> = {
   'needs-review': '?',
 };
 
-export function StatusBadge({ state }: { state: SyncStatus['state'] }) {
+export function StatusBadge({ state }: { state: SyncState }) {
   return (
     <Tag tone={TONE[state]} icon={ICON[state]}>
       {STATUS_LABEL[state]}

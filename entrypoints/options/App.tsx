@@ -7,7 +7,7 @@ import { HistoryTable } from '../../components/syncs/HistoryTable';
 import { SyncList } from '../../components/syncs/SyncList';
 import { Notice } from '../../components/ui/Notice';
 import { SelectField } from '../../components/ui/Field';
-import type { Sync } from '../../lib/storage/schema';
+import type { SyncView } from '../../lib/messages';
 import { useAppStore } from '../../lib/ui/app-store';
 import { mixpanelRegionFromQuery } from '../../lib/ui/labels';
 import { useNow } from '../../lib/ui/use-now';
@@ -45,10 +45,10 @@ export function OptionsApp() {
   }, [state]);
 
   const syncs = state?.syncs ?? [];
-  const historySync: Sync | undefined =
+  const historySync: SyncView | undefined =
     syncs.find((sync) => sync.id === historySyncId) ?? [...syncs].sort((a, b) => b.createdAt - a.createdAt)[0];
 
-  function viewHistory(sync: Sync) {
+  function viewHistory(sync: SyncView) {
     setHistorySyncId(sync.id);
     document.getElementById('history')?.scrollIntoView({ behavior: 'smooth' });
   }

@@ -3,19 +3,10 @@
  * (`event.composedPath()` crosses open shadow roots): an id where the page carries one (an
  * attribute, a link, the address), otherwise the row's or the header's cohort name.
  */
-import type { CohortSummary } from '../shapes';
 import { deepQueryAll, deepText, isElement, isOwn } from './dom';
 import { pathInMenu } from './menu';
 import { appFromUrl, cohortIdFromUrl } from './urls';
-
-export interface CohortRef {
-  /** Null when the page does not show the id: the name is then resolved through the cohort list. */
-  id: number | null;
-  name: string;
-}
-
-/** A cohort a reference may resolve to: one of the project's cohort list. */
-export type CohortCandidate = CohortSummary;
+import type { CohortRef } from '../cohorts';
 
 const ROW_ROLES = new Set(['row', 'listitem', 'treeitem', 'option']);
 const ROW_TAGS = new Set(['TR', 'LI']);
@@ -162,24 +153,4 @@ export function cohortFromPath(path: readonly EventTarget[], pageUrl: string): C
     if (heading) return finish(urlId ?? idFromLinks(element, pageUrl) ?? shownId(element), heading);
   }
   return null;
-}
-
-const normalise = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim();
-
-export type Resolution =
-  | { kind: 'found'; cohort: CohortCandidate }
-  | { kind: 'ambiguous'; candidates: CohortCandidate[] }
-  | { kind: 'missing' };
-
-/** Matches a page's cohort to the project's cohort list: by id when known, else by exact name. */
-export function resolveCohort(ref: CohortRef, cohorts: readonly CohortCandidate[]): Resolution {
-  if (ref.id !== null) {
-    const byId = cohorts.find((cohort) => cohort.id === ref.id);
-    return byId ? { kind: 'found', cohort: byId } : { kind: 'missing' };
-  }
-  const wanted = normalise(ref.name);
-  const matches = cohorts.filter((cohort) => normalise(cohort.name) === wanted);
-  if (matches.length === 1) return { kind: 'found', cohort: matches[0]! };
-  if (matches.length > 1) return { kind: 'ambiguous', candidates: matches };
-  return { kind: 'missing' };
 }

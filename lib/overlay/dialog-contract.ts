@@ -4,7 +4,7 @@
  * itself under this key in the content script's isolated world; nothing here reaches the page.
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import type { CohortRef } from './cohort';
+import type { CohortRef } from '../cohorts';
 import type { EntryContext } from './integrations';
 
 /** The dialog script's file, relative to the extension root (see entrypoints/export-dialog.ts). */

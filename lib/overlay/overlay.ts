@@ -8,7 +8,8 @@
  * `open` / `hidden` changes (Panel's menus are built once, kept in the DOM and shown by a class).
  * Everything stops with `signal`.
  */
-import { cohortFromPath, rowOfPath, type CohortRef } from './cohort';
+import type { CohortRef } from '../cohorts';
+import { cohortFromPath, rowOfPath } from './cohort';
 import { composedParent, isElement, isOwn, isShadowRoot, OWN_ATTRIBUTE } from './dom';
 import { ensureOwnSubmenu, insertCleverTapItem, insertExportToItem, insertFlatExportItem, ownItem, placeSubmenu } from './item';
 import {

@@ -1,18 +1,16 @@
 /**
- * The pages' view of the background's single source of truth. It loads with `state.get`, then
- * follows every write the background makes (storage.onChanged via `watchAppState`), so a running
- * sync's progress shows live. It holds no secret: AppState has none. Commands go to the background;
- * the store only tracks which are in flight and what went wrong, per key.
+ * The pages' view of the background's state. It follows the state client (lib/state-client.ts),
+ * so a running sync's progress shows live, and holds no secret: the view has none. Commands go to
+ * the background; the store only tracks which are in flight and what went wrong, per key.
  */
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { readAppState, watchAppState } from '../storage/app-state';
-import type { AppState } from '../storage/schema';
-import { sendToBackground } from '../send';
+import type { StateView } from '../messages';
+import { stateClient, type StateClient } from '../state-client';
 
 export interface AppStore {
-  state: AppState | null;
-  /** Why the first load failed, if it did (the page still shows what storage holds). */
+  state: StateView | null;
+  /** Why the background's state cannot be had right now (the page keeps showing the last view it got). */
   loadError: string | null;
   /** Keys of commands in flight, e.g. `sync.pause:123:45`. */
   pending: Record<string, true>;
@@ -31,32 +29,9 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong. Try again.';
 }
 
-/**
- * Starts following the background's state; returns the function that stops it. A state written
- * while `state.get` is in flight wins over the (older) reply.
- */
-export function connectAppStore(store: AppStoreApi): () => void {
-  let watched = false;
-  const stop = watchAppState((state) => {
-    watched = true;
-    store.setState({ state, loadError: null });
-  });
-  void (async () => {
-    try {
-      const state = await sendToBackground({ type: 'state.get' });
-      if (!watched) store.setState({ state, loadError: null });
-    } catch (error) {
-      // The background did not answer: show what storage holds, and say so.
-      const loadError = errorMessage(error);
-      try {
-        const state = await readAppState();
-        if (!watched) store.setState({ state, loadError });
-      } catch {
-        if (!watched) store.setState({ loadError });
-      }
-    }
-  })();
-  return stop;
+/** Starts following the background's state; returns the function that stops it. */
+export function connectAppStore(store: AppStoreApi, client: StateClient = stateClient): () => void {
+  return client.subscribe(({ view, error }) => store.setState({ state: view, loadError: error }));
 }
 
 /**

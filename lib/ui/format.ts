@@ -1,5 +1,5 @@
 /** Numbers, times and durations the way the popup and options page show them: short and plain. */
-import type { SkipCounts } from '../storage/schema';
+import type { SkipCounts } from '../messages';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -6,17 +6,18 @@
  */
 import { CLEVERTAP_REGIONS, DEFAULT_CLEVERTAP_REGION as DEFAULT_REGION, MIXPANEL_REGIONS } from '../regions';
 import type {
-  CleverTapConnection,
-  DeliveryMode,
-  MixpanelConnection,
+  CleverTapConnectionView,
+  MixpanelConnectionView,
+  RunOutcome,
   RunPhase,
-  RunSummary,
-  SyncStatus,
+  RunTrigger,
+  SyncState,
   SyncType,
-} from '../storage/schema';
+} from '../messages';
+import type { DeliveryMode } from '../settings';
 
-export type CleverTapRegionId = CleverTapConnection['region'];
-export type MixpanelRegionId = MixpanelConnection['region'];
+export type CleverTapRegionId = CleverTapConnectionView['region'];
+export type MixpanelRegionId = MixpanelConnectionView['region'];
 
 /** In the order the form offers them (lib/regions.ts); Europe is CleverTap's default region. */
 export const CLEVERTAP_REGION_OPTIONS: readonly { id: CleverTapRegionId; label: string }[] = CLEVERTAP_REGIONS;
@@ -38,8 +39,9 @@ export function mixpanelRegionFromQuery(search: string): MixpanelRegionId {
   return region === 'eu' || region === 'in' ? region : 'us';
 }
 
-export const STATUS_LABEL: Record<SyncStatus['state'], string> = {
+export const STATUS_LABEL: Record<SyncState, string> = {
   scheduled: 'Scheduled',
+  queued: 'Queued',
   running: 'Running',
   synced: 'Synced',
   paused: 'Paused',
@@ -76,14 +78,14 @@ export const DELIVERY_MODE_OPTIONS: readonly { id: DeliveryMode; label: string; 
   { id: 'both', label: 'Segment and profile property', hint: 'Both of the above.' },
 ];
 
-export const OUTCOME_LABEL: Record<RunSummary['outcome'], string> = {
+export const OUTCOME_LABEL: Record<RunOutcome, string> = {
   synced: 'Synced',
   failed: 'Failed',
   paused: 'Paused',
   discarded: 'Discarded',
 };
 
-export const TRIGGER_LABEL: Record<RunSummary['trigger'], string> = {
+export const TRIGGER_LABEL: Record<RunTrigger, string> = {
   start: 'Started',
   schedule: 'Scheduled',
   manual: 'Sync now',

@@ -2,7 +2,7 @@
  * The settings form's text fields ⇄ Settings, validated with SettingsSchema, each problem keyed by
  * the field it belongs to so the page can say it next to that field.
  */
-import { DEFAULT_SETTINGS, SettingsSchema, type DeliveryMode, type Settings } from '../storage/schema';
+import { DEFAULT_SETTINGS, SettingsSchema, type DeliveryMode, type Settings } from '../settings';
 
 export interface SettingsDraft {
   deliveryMode: DeliveryMode;

@@ -1,5 +1,5 @@
 /** Which commands a sync offers in each state, and how they reach the background. */
-import type { Sync } from '../storage/schema';
+import type { SyncView } from '../messages';
 import { sendToBackground } from '../send';
 import { runCommand, type AppStoreApi } from './app-store';
 
@@ -11,10 +11,11 @@ export function commandKey(command: SyncCommand | 'sync.review', syncId: string)
 }
 
 /** The state-changing buttons of a sync, in the order they show. Stop is always last. */
-export function availableCommands(sync: Sync): SyncCommand[] {
+export function availableCommands(sync: SyncView): SyncCommand[] {
   switch (sync.status.state) {
     case 'scheduled':
       return sync.type === 'dynamic' ? ['sync.now', 'sync.pause', 'sync.stop'] : ['sync.now', 'sync.stop'];
+    case 'queued':
     case 'running':
       return ['sync.pause', 'sync.stop'];
     case 'synced':

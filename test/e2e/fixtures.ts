@@ -57,19 +57,24 @@ export async function stopServiceWorker(context: BrowserContext, extensionId: st
     await page.goto(`chrome-extension://${extensionId}/manifest.json`);
     const cdp = await context.newCDPSession(page);
     const status = new Map<string, string>();
+    // Open pages reconnect their state port, which may start the worker again right away: what
+    // counts is that each version was seen stopped, not that it still is.
+    const stopped = new Set<string>();
     cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
       for (const version of versions) {
         if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) {
           status.set(version.versionId, version.runningStatus);
+          if (version.runningStatus === 'stopped') stopped.add(version.versionId);
         }
       }
     });
     await cdp.send('ServiceWorker.enable');
     await expectSoon(() => status.size > 0, 'the extension service worker to be listed');
     for (const [versionId, runningStatus] of status) {
-      if (runningStatus !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId });
+      if (runningStatus === 'stopped') stopped.add(versionId);
+      else await cdp.send('ServiceWorker.stopWorker', { versionId });
     }
-    await expectSoon(() => [...status.values()].every((s) => s === 'stopped'), 'the service worker to stop');
+    await expectSoon(() => [...status.keys()].every((versionId) => stopped.has(versionId)), 'the service worker to stop');
     await cdp.detach();
   } finally {
     await page.close();

@@ -10,7 +10,7 @@ import { createCleverTapEmulator, type CleverTapEmulator } from '../emulators/cl
 import { createMixpanelEmulator, FIXTURE, type MixpanelEmulator, type SeededCohort } from '../emulators/mixpanel';
 import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../fixtures/mixpanel';
 import { syncIdFor, type AppState } from '../../lib/storage/schema';
-import { connectAccounts, expect, sendFromExtensionPage, test as base } from './fixtures';
+import { connectAccounts, expect, sendFromExtensionPage, stopServiceWorker, test as base } from './fixtures';
 
 const US = FIXTURE.usProject.id;
 const EU = FIXTURE.euProject.id;
@@ -116,6 +116,84 @@ test('on eu.mixpanel.com, from the Users report’s menu inside a shadow root', 
       return state.value.syncs.find((sync) => sync.id === syncIdFor(EU, 1001))?.type;
     })
     .toBe('one-time');
+});
+
+/** Writes to an extension storage area from an extension page, as the background would. */
+async function writeStorage(extension: Page, area: 'local' | 'session', items: Record<string, unknown>) {
+  await extension.evaluate(
+    async ([where, values]) => {
+      type Area = { set(items: object): Promise<void> };
+      await (globalThis as unknown as { chrome: { storage: Record<string, Area> } }).chrome.storage[where]!.set(values);
+    },
+    [area, items] as const,
+  );
+}
+
+/** Evaluates `expression` in the content script's isolated world of `page` (CDP: Chrome names it for the extension's origin). */
+async function inContentScriptWorld<T>(page: Page, extensionId: string, expression: string): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const worlds: { id: number; origin: string; auxData?: { type?: string } }[] = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+    await cdp.send('Runtime.enable');
+    await expect.poll(() => worlds.some((world) => world.origin === `chrome-extension://${extensionId}`)).toBe(true);
+    const world = worlds.find((candidate) => candidate.origin === `chrome-extension://${extensionId}`)!;
+    expect(world.auxData?.type).toBe('isolated');
+    const { result } = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, returnByValue: true });
+    return result.value as T;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test('the dialog follows a run’s progress through the state port, also after the worker stops; the tab listens to no storage', async ({
+  context,
+  extensionId,
+}) => {
+  const page = await context.newPage();
+  const extension = await extensionPage(page, extensionId);
+  await connectAccounts(extension, { projectId: US, region: 'us' });
+  const { value: state } = await sendFromExtensionPage<{ value: AppState }>(extension, { type: 'state.get' });
+  const syncId = syncIdFor(US, 1001);
+  const runningAt = (done: number): AppState => ({
+    ...state,
+    syncs: [
+      {
+        id: syncId,
+        projectId: US,
+        cohortId: 1001,
+        cohortName: 'Power users',
+        type: 'one-time',
+        createdAt: Date.now(),
+        status: { state: 'running', phase: 'reading', done, total: 10_000 },
+      },
+    ],
+  });
+  await writeStorage(extension, 'local', { appState: runningAt(1_000) });
+
+  await page.goto(lexicon('mixpanel.com', US));
+  const dialog = await openCleverTap(page, 'Power users');
+  await expect(dialog).toContainText('One-time sync: Running');
+  await expect(dialog).toContainText('(1,000 of 10,000)');
+  await writeStorage(extension, 'local', { appState: runningAt(2_500) });
+  await expect(dialog).toContainText('(2,500 of 10,000)');
+  // The run's own progress record (storage.session) is what a running sync shows.
+  const record = { syncId, kind: 'running', phase: 'delivering', done: 4_000, total: 10_000, updatedAt: Date.now() };
+  await writeStorage(extension, 'session', { [`progress:${syncId}`]: record });
+  await expect(dialog).toContainText('Now updating CleverTap (4,000 of 10,000)');
+
+  // The worker stops (its port closes); the dialog reconnects and the next change still arrives.
+  await stopServiceWorker(context, extensionId);
+  await writeStorage(extension, 'session', { [`progress:${syncId}`]: { ...record, done: 9_000, updatedAt: Date.now() } });
+  await expect(dialog).toContainText('(9,000 of 10,000)');
+
+  // So the state came through the port: nothing in the tab's isolated world listens to storage.
+  expect(await inContentScriptWorld<boolean>(page, extensionId, 'chrome.runtime.onMessage.hasListeners()')).toBe(true);
+  expect(await inContentScriptWorld<boolean>(page, extensionId, 'chrome.storage.onChanged.hasListeners()')).toBe(false);
+  // The same check sees a listener when there is one.
+  expect(
+    await inContentScriptWorld<boolean>(page, extensionId, 'chrome.storage.onChanged.addListener(() => {}), chrome.storage.onChanged.hasListeners()'),
+  ).toBe(true);
 });
 
 test('the item is there after client-side navigation, and never twice', async ({ context }) => {

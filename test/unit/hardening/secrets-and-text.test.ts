@@ -8,7 +8,7 @@ import { readCsvRecords } from '../../emulators/clevertap/contract';
 import { listHistory } from '../../../lib/storage/runs';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { runChangesCsv } from '../../../lib/sync/history';
-import { createRouter } from '../../../lib/sync/router';
+import { createRouter } from '../../../entrypoints/background/router';
 import { EMULATOR_CREDENTIALS } from '../../emulators';
 import { PROJECT_ID, startEngine, type Engine } from '../sync/harness';
 

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { cohortFromPath, resolveCohort } from '../../../lib/overlay/cohort';
+import { resolveCohort } from '../../../lib/cohorts';
+import { cohortFromPath } from '../../../lib/overlay/cohort';
 import { FIXTURE_COHORTS } from '../../fixtures/mixpanel/cohorts';
 import { BASE, deepAll, openFixture, rowButton, win } from './helpers';
 

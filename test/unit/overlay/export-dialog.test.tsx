@@ -3,42 +3,80 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExportDialog } from '../../../components/export-dialog/ExportDialog';
-import type { Message } from '../../../lib/messages';
-import { DEFAULT_SETTINGS, type AppState, type Sync } from '../../../lib/storage/schema';
+import type { Message, StateView, SyncView } from '../../../lib/messages';
+import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import type { StateSnapshot } from '../../../lib/state-client';
 import { FIXTURE_COHORTS } from '../../fixtures/mixpanel/cohorts';
 
 const send = vi.hoisted(() => vi.fn());
 vi.mock('../../../lib/send', () => ({ sendToBackground: send }));
-vi.mock('../../../lib/storage/app-state', () => ({ watchAppState: () => () => undefined }));
+/** The state client as the background's port drives it: the test pushes each new view. */
+const live = vi.hoisted(() => {
+  const listeners = new Set<(snapshot: StateSnapshot) => void>();
+  let view: StateView | null = null;
+  return {
+    listeners,
+    set(next: StateView) {
+      view = next;
+      listeners.forEach((listener) => listener({ view: next, error: null }));
+    },
+    current: () => view,
+    reset() {
+      view = null;
+      listeners.clear();
+    },
+    client: {
+      subscribe(listener: (snapshot: StateSnapshot) => void) {
+        listeners.add(listener);
+        if (view) listener({ view, error: null });
+        return () => listeners.delete(listener);
+      },
+      latest: () => view,
+    },
+  };
+});
+vi.mock('../../../lib/state-client', () => ({ stateClient: live.client }));
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const CONNECTED: AppState['connections'] = {
+const CONNECTED: StateView['connections'] = {
   clevertap: { accountId: 'TEST-123', region: 'eu1', connectedAt: 1 },
   mixpanel: { username: 'sa', projectId: 3187764, region: 'us', connectedAt: 1 },
 };
 
-function backend(state: Partial<AppState> = {}) {
-  const full: AppState = { connections: CONNECTED, settings: DEFAULT_SETTINGS, syncs: [], ...state };
+/**
+ * The background: answers messages, and like the real one sends a new view after a command
+ * changed the state (unless `pushViews` is off, to see what the dialog shows before it arrives).
+ */
+function backend(state: Partial<StateView> = {}, { pushViews = true } = {}) {
+  const full: StateView = { connections: CONNECTED, settings: DEFAULT_SETTINGS, syncs: [], ...state };
+  live.set(full);
+  const change = (syncs: SyncView[]) => {
+    if (pushViews) setTimeout(() => act(() => live.set({ ...live.current()!, syncs })), 0);
+  };
   send.mockImplementation(async (message: Message) => {
     switch (message.type) {
-      case 'state.get':
-        return full;
       case 'cohorts.list':
         return { cohorts: FIXTURE_COHORTS.map(({ id, name, count, description }) => ({ id, name, count, description })), fetchedAt: 1 };
       case 'cohort.preview':
         return { cohortId: message.cohortId, read: 1200, exportable: 1000, skipped: { missingId: 150, invalidId: 30, duplicateId: 20 } };
-      case 'sync.start':
-        return sync({ cohortId: message.cohortId, cohortName: message.cohortName, type: message.syncType });
+      case 'sync.start': {
+        const started = sync({ cohortId: message.cohortId, cohortName: message.cohortName, type: message.syncType });
+        change([...live.current()!.syncs.filter((existing) => existing.id !== started.id), started]);
+        return started;
+      }
       case 'sync.now':
         return full.syncs[0];
+      case 'sync.stop':
+        change(live.current()!.syncs.filter((existing) => existing.id !== message.syncId));
+        return null;
       default:
         return null;
     }
   });
 }
 
-function sync(partial: Partial<Sync> = {}): Sync {
+function sync(partial: Partial<SyncView> = {}): SyncView {
   return {
     id: `3187764:${partial.cohortId ?? 1003}`,
     projectId: 3187764,
@@ -78,6 +116,7 @@ const click = async (element: Element | undefined) => {
 
 beforeEach(() => {
   send.mockReset();
+  live.reset();
   container = document.createElement('div');
   document.body.append(container);
   root = createRoot(container);
@@ -104,6 +143,38 @@ describe('ExportDialog', () => {
     expect(send).toHaveBeenCalledWith({ type: 'sync.start', cohortId: 1003, cohortName: 'Trial ending this week', syncType: 'dynamic' });
     expect(text()).toContain('Dynamic sync (every 15 minutes): Scheduled');
     expect(button('Sync now')).toBeDefined();
+  });
+
+  it('shows a started sync when the background’s next view has it, not from the command’s reply', async () => {
+    backend({}, { pushViews: false });
+    await render({ id: 1003, name: 'Trial ending this week' });
+    await click(button('Start Sync'));
+    expect(text()).toContain('One-time sync started.');
+    expect(text()).not.toContain('One-time sync: Scheduled');
+    await act(async () => live.set({ ...live.current()!, syncs: [sync({ type: 'one-time' })] }));
+    expect(text()).toContain('One-time sync: Scheduled');
+    expect(button('Start Sync')).toBeUndefined();
+    await act(async () =>
+      live.set({ ...live.current()!, syncs: [sync({ type: 'one-time', status: { state: 'running', phase: 'reading', done: 250, total: 1000 } })] }),
+    );
+    expect(text()).toContain('One-time sync: Running');
+    expect(text()).toContain('(250 of 1,000)');
+    expect(button('Sync now')?.disabled).toBe(true);
+  });
+
+  it('shows a queued sync’s place in line', async () => {
+    backend({ syncs: [sync({ status: { state: 'queued', place: 2 } })] });
+    await render({ id: 1003, name: 'Trial ending this week' });
+    expect(text()).toContain('Dynamic sync (every 15 minutes): Queued');
+    expect(text()).toContain('Waiting for 1 other export to finish first');
+  });
+
+  it('says why when the background cannot be reached', async () => {
+    await render({ id: 1003, name: 'Trial ending this week' });
+    expect(text()).toContain('Loading…');
+    await act(async () => live.listeners.forEach((listener) => listener({ view: null, error: 'The extension’s background did not answer.' })));
+    expect(text()).toContain('The extension’s background did not answer.');
+    expect(button('Close')).toBeDefined();
   });
 
   it('previews how many members carry $CleverTap_user_id and why others are skipped', async () => {

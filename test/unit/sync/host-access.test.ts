@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { hostAccessMessage, hostOf } from '../../../lib/host-access';
 import { syncIdFor } from '../../../lib/storage/schema';
-import { createRouter } from '../../../lib/sync/router';
+import { createRouter } from '../../../entrypoints/background/router';
 import { EMULATOR_CREDENTIALS } from '../../emulators';
 import { seedCohort } from '../../emulators/mixpanel';
 import { PROJECT_ID, sorted, startEngine, type Engine } from './harness';

@@ -1,67 +1,66 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppState } from '../../../lib/storage/schema';
+import type { StateClient, StateSnapshot } from '../../../lib/state-client';
 import { makeState, makeSync } from './fixtures';
 
 const send = vi.hoisted(() => ({ sendToBackground: vi.fn() }));
 vi.mock('../../../lib/send', () => send);
-const storage = vi.hoisted(() => ({
-  listeners: [] as ((state: AppState) => void)[],
-  readAppState: vi.fn(),
-}));
-vi.mock('../../../lib/storage/app-state', () => ({
-  watchAppState: (listener: (state: AppState) => void) => {
-    storage.listeners.push(listener);
-    return () => storage.listeners.splice(storage.listeners.indexOf(listener), 1);
-  },
-  readAppState: storage.readAppState,
-}));
 
 const { connectAppStore, createAppStore, runCommand } = await import('../../../lib/ui/app-store');
 const { runSyncCommand, availableCommands, commandKey } = await import('../../../lib/ui/sync-actions');
 
+/** A state client the test drives: what the background's port would deliver. */
+function fakeClient() {
+  const listeners = new Set<(snapshot: StateSnapshot) => void>();
+  let last: StateSnapshot = { view: null, error: null };
+  const client: StateClient = {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (last.view || last.error) listener(last);
+      return () => listeners.delete(listener);
+    },
+    latest: () => last.view,
+  };
+  const push = (snapshot: StateSnapshot) => {
+    last = snapshot;
+    listeners.forEach((listener) => listener(snapshot));
+  };
+  return { client, push, listeners };
+}
+
 beforeEach(() => {
   send.sendToBackground.mockReset();
-  storage.readAppState.mockReset();
-  storage.listeners.length = 0;
 });
 
 describe('app store', () => {
-  it('loads with state.get, then follows every write', async () => {
-    const first = makeState([makeSync({ state: 'scheduled' })]);
-    send.sendToBackground.mockResolvedValue(first);
+  it('follows every view the state client delivers, and stops with the returned function', () => {
+    const { client, push, listeners } = fakeClient();
     const store = createAppStore();
-    const stop = connectAppStore(store);
-    await vi.waitFor(() => expect(store.getState().state).toEqual(first));
-    expect(send.sendToBackground).toHaveBeenCalledWith({ type: 'state.get' });
+    const stop = connectAppStore(store, client);
+    expect(store.getState().state).toBeNull();
+    const first = makeState([makeSync({ state: 'scheduled' })]);
+    push({ view: first, error: null });
+    expect(store.getState().state).toEqual(first);
 
     const running = makeState([makeSync({ state: 'running', phase: 'reading', done: 10, total: 100 })]);
-    storage.listeners.forEach((listener) => listener(running));
+    push({ view: running, error: null });
     expect(store.getState().state).toEqual(running);
     stop();
-    expect(storage.listeners).toHaveLength(0);
+    expect(listeners.size).toBe(0);
+    expect(send.sendToBackground).not.toHaveBeenCalled(); // state comes through the port, not by asking
   });
 
-  it('keeps a newer watched state over an older state.get reply', async () => {
-    let answer: (state: AppState) => void = () => undefined;
-    send.sendToBackground.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+  it('says when the background does not answer, and keeps the last view on screen', () => {
+    const { client, push } = fakeClient();
     const store = createAppStore();
-    connectAppStore(store);
-    const newer = makeState([makeSync({ state: 'synced' })]);
-    storage.listeners.forEach((listener) => listener(newer));
-    answer(makeState());
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(store.getState().state).toEqual(newer);
-  });
-
-  it('falls back to storage and says so when the background does not answer', async () => {
-    send.sendToBackground.mockRejectedValue(new Error('The extension’s background did not answer.'));
-    const stored = makeState([makeSync({ state: 'paused', reason: 'x' })]);
-    storage.readAppState.mockResolvedValue(stored);
-    const store = createAppStore();
-    connectAppStore(store);
-    await vi.waitFor(() => expect(store.getState().state).toEqual(stored));
+    connectAppStore(store, client);
+    const shown = makeState([makeSync({ state: 'paused', reason: 'x' })]);
+    push({ view: shown, error: null });
+    push({ view: shown, error: 'The extension’s background did not answer. Reload the page and try again.' });
+    expect(store.getState().state).toEqual(shown);
     expect(store.getState().loadError).toContain('did not answer');
+    push({ view: shown, error: null });
+    expect(store.getState().loadError).toBeNull();
   });
 
   it('tracks commands in flight and their errors per key', async () => {

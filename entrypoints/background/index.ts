@@ -1,8 +1,11 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
-import { browserEnvironment } from '../lib/sync/environment';
-import { createRouter } from '../lib/sync/router';
-import { SyncService } from '../lib/sync/service';
+import { browserEnvironment } from '../../lib/sync/environment';
+import { SyncService } from '../../lib/sync/service';
+import { createRouter } from './router';
+import { senderKind } from './senders';
+import { createStateBroadcaster } from './state-port';
+import { changesView, readStateView } from './state-view';
 
 export default defineBackground({
   type: 'module',
@@ -10,9 +13,14 @@ export default defineBackground({
     const env = browserEnvironment();
     const service = new SyncService(env);
     const route = createRouter(service, env, Date.now());
+    const state = createStateBroadcaster(readStateView, senderKind);
 
     // Listeners are registered synchronously, as MV3 requires for a worker woken by an event.
     browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+    browser.runtime.onConnect.addListener((port) => state.connect(port));
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (changesView(changes, area)) state.changed();
+    });
     browser.alarms.onAlarm.addListener((alarm) => void service.onAlarm(alarm.name));
     browser.runtime.onStartup.addListener(() => void service.resumeAll());
 
