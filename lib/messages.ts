@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS, type CleverTapRegion, type MixpanelRegion } from './regions';
 import { SettingsSchema, type Settings } from './settings';
+import type { CohortSummary, Rejection } from './shapes';
 
 export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
 export type SyncType = (typeof SYNC_TYPES)[number];
@@ -156,13 +157,8 @@ export interface RunSummaryView {
   segmentName?: string;
 }
 
-export interface RejectionView {
-  identity: string;
-  code: number;
-  error: string;
-  /** How many runs in a row CleverTap refused this record. */
-  failures?: number;
-}
+/** A record CleverTap refused, as the history shows it (the shape is lib/shapes.ts's, shared with the engine). */
+export type RejectionView = Rejection;
 
 /** One run in the history, with the records CleverTap rejected (capped; `counts.rejected` has the full number). */
 export interface RunRecordView extends RunSummaryView {
@@ -220,12 +216,7 @@ export interface StatePortMessage {
   view: StateView;
 }
 
-export interface CohortSummary {
-  id: number;
-  name: string;
-  count: number;
-  description: string;
-}
+export type { CohortSummary };
 
 export interface CohortPreview {
   cohortId: number;

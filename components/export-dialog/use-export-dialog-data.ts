@@ -9,9 +9,9 @@ import { resolveCohort, type CohortRef, type Resolution } from '../../lib/cohort
 import { syncIdFor, type CohortPreview, type CohortSummary, type StateView, type SyncType, type SyncView } from '../../lib/messages';
 import { sendToBackground } from '../../lib/send';
 import { stateClient, type StateClient, type StateSnapshot } from '../../lib/state-client';
+import { errorMessage as message } from '../../lib/ui/app-store';
+import { useCommand } from '../ui/use-command';
 import { SYNC_TYPE_LABELS } from './status';
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 type CohortList =
   | { status: 'idle' }
@@ -61,8 +61,8 @@ export function useExportDialogData(
   const [reload, setReload] = useState(0);
   const [chosenId, setChosenId] = useState<number | null>(null);
   const [preview, setPreview] = useState<CohortPreview | 'loading' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const command = useCommand();
+  const [previewError, setPreviewError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const mixpanel = view?.connections.mixpanel;
@@ -101,19 +101,18 @@ export function useExportDialogData(
     view && targetId !== null ? view.syncs.find((candidate) => candidate.id === syncIdFor(projectId, targetId)) : undefined;
 
   /** Runs a command; answers whether it went through. */
-  const run = useCallback(async (action: () => Promise<void>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (failure) {
-      setError(message(failure));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
+  const runCommand = command.run;
+  const run = useCallback(
+    async (action: () => Promise<void>): Promise<boolean> => {
+      setPreviewError(null);
+      const done = await runCommand(async () => {
+        await action();
+        return true;
+      });
+      return done === true;
+    },
+    [runCommand],
+  );
 
   return {
     load,
@@ -130,14 +129,15 @@ export function useExportDialogData(
     askPreview() {
       if (!target) return;
       setPreview('loading');
-      setError(null);
+      setPreviewError(null);
+      command.clearError();
       sendToBackground({ type: 'cohort.preview', cohortId: target.id }).then(setPreview, (failure: unknown) => {
         setPreview(null);
-        setError(message(failure));
+        setPreviewError(message(failure));
       });
     },
-    busy,
-    error,
+    busy: command.busy,
+    error: previewError ?? command.error,
     notice,
     startSync: (syncType) =>
       run(async () => {

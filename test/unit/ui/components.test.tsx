@@ -6,7 +6,6 @@ import { DEFAULT_SETTINGS } from '../../../lib/storage/schema';
 
 const send = vi.hoisted(() => ({ sendToBackground: vi.fn() }));
 vi.mock('../../../lib/send', () => send);
-vi.mock('../../../lib/storage/app-state', () => ({ watchAppState: () => () => undefined, readAppState: vi.fn() }));
 
 const { SyncRow } = await import('../../../components/syncs/SyncRow');
 const { CleverTapConnectForm } = await import('../../../components/connections/CleverTapConnectForm');
