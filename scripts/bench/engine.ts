@@ -7,7 +7,7 @@ import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../t
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
 import { batchesOf, pagesOf, phasedBoundMs, pipelinedBoundMs, type Workload } from './bounds';
 import { launchBench, sleep, type BenchBrowser } from './browser';
-import { HeapSampler } from './cdp';
+import { HeapSampler, type CpuSummary } from './cdp';
 
 export const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
 export interface LatencyProfile {
@@ -46,6 +46,10 @@ export interface RunFigures {
   peakUploadConcurrency: number;
   heapPeakBytes: number;
   heapSamples: number;
+  /** The worker's CPU profile over the run; absent if the worker was replaced. */
+  workerCpu?: CpuSummary;
+  /** CPU time of this Node process (the emulators, and the benchmark's polling) during the run. */
+  emulatorCpuMs: number;
   phases?: PhaseTimes;
   summary: NonNullable<Sync['lastRun']>;
 }
@@ -171,6 +175,7 @@ export async function measuredRun(
   const before = findSync(await browser.state(), cohortId)?.lastRun?.runId;
   const sampler = new HeapSampler(browser.devtoolsPort, browser.extensionId, 250);
   sampler.start();
+  const cpuBefore = process.cpuUsage();
   const t0 = Date.now();
   const reply =
     how.start === 'start'
@@ -194,6 +199,7 @@ export async function measuredRun(
     if (Date.now() - t0 > 30 * 60_000) throw new Error('run took over 30 minutes');
   }
   await sampler.stop();
+  const cpuUsed = process.cpuUsage(cpuBefore);
   const summary = sync!.lastRun!;
   const ct = apis.clevertap.stats();
   const mp = apis.mixpanel.counters;
@@ -208,14 +214,53 @@ export async function measuredRun(
     peakUploadConcurrency: ct.peakConcurrentUploads,
     heapPeakBytes: sampler.peakUsed,
     heapSamples: sampler.samples,
+    ...(sampler.cpu ? { workerCpu: sampler.cpu } : {}),
+    emulatorCpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
     phases: phaseTimes(session.timeline),
     summary,
   };
 }
 
+/**
+ * Bytes of data in the extension's IndexedDB (every store but secrets), counted from the records
+ * themselves: a string's length, 8 per number, a typed array's byteLength, and key names. The files
+ * on disk are no measure: LevelDB compresses, and deletions of earlier cases are reclaimed at some
+ * later compaction.
+ */
 export async function idbUsage(browser: BenchBrowser): Promise<number> {
   const worker = await browser.worker();
-  return worker.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  return worker.evaluate(async () => {
+    const sizeOf = (value: unknown): number => {
+      if (value === null || value === undefined) return 0;
+      if (typeof value === 'string') return value.length;
+      if (typeof value === 'number') return 8;
+      if (typeof value === 'boolean') return 1;
+      if (ArrayBuffer.isView(value)) return value.byteLength;
+      if (value instanceof ArrayBuffer) return value.byteLength;
+      if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + sizeOf(item), 0);
+      return Object.entries(value as Record<string, unknown>).reduce((sum, [key, item]) => sum + key.length + sizeOf(item), 0);
+    };
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('cohort-sync');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    let total = 0;
+    for (const name of [...db.objectStoreNames].filter((store) => store !== 'secrets')) {
+      await new Promise<void>((resolve, reject) => {
+        const cursor = db.transaction(name).objectStore(name).openCursor();
+        cursor.onsuccess = () => {
+          const current = cursor.result;
+          if (!current) return resolve();
+          total += sizeOf(current.value);
+          current.continue();
+        };
+        cursor.onerror = () => reject(cursor.error);
+      });
+    }
+    db.close();
+    return total;
+  });
 }
 
 export function seed(apis: EmulatorSet, cohortId: number, members: number) {
