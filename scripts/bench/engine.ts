@@ -98,6 +98,10 @@ export interface PhaseTimes {
   customListMs: number;
   /** Uploads that started before the last engage answer: sent while the read went on. */
   uploadsDuringRead?: number;
+  /** The run's start (its own record) → the first API request: loading state, clients, checkpoint. */
+  startGapMs?: number;
+  /** The last API answer → the run's end: the commit. */
+  commitGapMs?: number;
 }
 
 /** The first upload (or, failing one, custom-list call) that starts at or after `at`. */
@@ -106,7 +110,7 @@ function firstAfter(uploads: readonly TimelineEntry[], list: readonly TimelineEn
   return Math.min(...(later.length ? later : list).map((entry) => entry.start));
 }
 
-export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | undefined {
+export function phaseTimes(timeline: readonly TimelineEntry[], run?: { startedAt: number; finishedAt: number }): PhaseTimes | undefined {
   const of = (kind: TimelineEntry['kind']) => timeline.filter((entry) => entry.kind === kind);
   const engage = of('engage');
   const upload = of('upload');
@@ -121,6 +125,9 @@ export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | und
     csvGapMs: min(list, 'start') - max(upload, 'end'),
     customListMs: max(list, 'end') - min(list, 'start'),
     uploadsDuringRead: upload.filter((entry) => entry.start < max(engage, 'end')).length,
+    ...(run
+      ? { startGapMs: min([...timeline], 'start') - run.startedAt, commitGapMs: run.finishedAt - max([...timeline], 'end') }
+      : {}),
   };
 }
 
@@ -216,7 +223,7 @@ export async function measuredRun(
     heapSamples: sampler.samples,
     ...(sampler.cpu ? { workerCpu: sampler.cpu } : {}),
     emulatorCpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
-    phases: phaseTimes(session.timeline),
+    phases: phaseTimes(session.timeline, summary),
     summary,
   };
 }
@@ -229,39 +236,40 @@ export async function measuredRun(
  */
 export async function idbUsage(browser: BenchBrowser): Promise<number> {
   const worker = await browser.worker();
-  return worker.evaluate(async () => {
-    const sizeOf = (value: unknown): number => {
-      if (value === null || value === undefined) return 0;
-      if (typeof value === 'string') return value.length;
-      if (typeof value === 'number') return 8;
-      if (typeof value === 'boolean') return 1;
-      if (ArrayBuffer.isView(value)) return value.byteLength;
-      if (value instanceof ArrayBuffer) return value.byteLength;
-      if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + sizeOf(item), 0);
-      return Object.entries(value as Record<string, unknown>).reduce((sum, [key, item]) => sum + key.length + sizeOf(item), 0);
-    };
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('cohort-sync');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    let total = 0;
-    for (const name of [...db.objectStoreNames].filter((store) => store !== 'secrets')) {
-      await new Promise<void>((resolve, reject) => {
-        const cursor = db.transaction(name).objectStore(name).openCursor();
-        cursor.onsuccess = () => {
-          const current = cursor.result;
-          if (!current) return resolve();
-          total += sizeOf(current.value);
-          current.continue();
-        };
-        cursor.onerror = () => reject(cursor.error);
-      });
-    }
-    db.close();
-    return total;
-  });
+  // A string, not a function: tsx would wrap the inner functions in a helper the worker lacks.
+  return worker.evaluate<number>(IDB_BYTES);
 }
+
+const IDB_BYTES = `(async () => {
+  const sizeOf = (value) => {
+    if (value === null || value === undefined) return 0;
+    if (typeof value === 'string') return value.length;
+    if (typeof value === 'number') return 8;
+    if (typeof value === 'boolean') return 1;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+    if (Array.isArray(value)) return value.reduce((sum, item) => sum + sizeOf(item), 0);
+    return Object.entries(value).reduce((sum, [key, item]) => sum + key.length + sizeOf(item), 0);
+  };
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('cohort-sync');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  let total = 0;
+  for (const name of [...db.objectStoreNames].filter((store) => store !== 'secrets')) {
+    await new Promise((resolve, reject) => {
+      const cursor = db.transaction(name).objectStore(name).openCursor();
+      cursor.onsuccess = () => {
+        if (!cursor.result) return resolve();
+        total += sizeOf(cursor.result.value);
+        cursor.result.continue();
+      };
+      cursor.onerror = () => reject(cursor.error);
+    });
+  }
+  db.close();
+  return total;
+})()`;
 
 export function seed(apis: EmulatorSet, cohortId: number, members: number) {
   return apis.mixpanel.seedCohort({ projectId: PROJECT_ID, cohortId, name: `Bench ${cohortId}`, members });

@@ -123,7 +123,7 @@ function cpuTable(report: BenchReport): string {
 
 function phaseTable(report: BenchReport): string {
   return table(
-    ['latencies', 'members', 'page', 'conc.', 'read (engage calls)', 'uploads sent during the read', 'last page → first upload after it', 'uploads (peak in flight)', 'gap: CSV', 'custom list'],
+    ['latencies', 'members', 'page', 'conc.', 'run start → first call', 'read (engage calls)', 'uploads sent during the read', 'last page → first upload after it', 'uploads (peak in flight)', 'gap: CSV', 'custom list', 'last answer → run end (commit)'],
     report.throughput
       .filter((t) => t.phases)
       .map((t) => [
@@ -131,12 +131,14 @@ function phaseTable(report: BenchReport): string {
         n(t.case.members),
         n(t.case.pageSize),
         String(t.case.concurrency),
+        t.phases!.startGapMs === undefined ? '–' : s(t.phases!.startGapMs),
         s(t.phases!.readMs),
         t.phases!.uploadsDuringRead === undefined ? '–' : `${t.phases!.uploadsDuringRead} of ${t.uploadRequests}`,
         t.phases!.uploadsDuringRead === undefined ? '–' : s(t.phases!.diffGapMs),
         `${s(t.phases!.uploadMs)} (${t.peakUploadConcurrency})`,
         s(t.phases!.csvGapMs),
         s(t.phases!.customListMs),
+        t.phases!.commitGapMs === undefined ? '–' : s(t.phases!.commitGapMs),
       ]),
   );
 }
@@ -409,6 +411,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
         `uploads ${s(ph.uploadMs)} (bound ${s(uploadBound)}, peak ${t.peakUploadConcurrency} in flight)`,
         `CSV gap ${s(ph.csvGapMs)}`,
         `custom list ${s(ph.customListMs)} (bound ${s(3 * t.workload.clevertapLatencyMs)})`,
+        ...(ph.startGapMs === undefined ? [] : [`start ${s(ph.startGapMs)} and commit ${s(ph.commitGapMs ?? 0)} outside any call`]),
       ];
       return `- ${n(t.case.members)} / page ${n(t.case.pageSize)} / ${t.case.concurrency} q. / ${t.case.profile?.name ?? 'fast'} at ${x(ratioAtSetting(t))}: ${parts.join(', ')}. ${cpuCause(t)}`;
     });
