@@ -76,6 +76,22 @@ export interface CustomListInput {
   creator: string;
   /** Identities (CleverTap `identity`, not CleverTap IDs), already checked with checkIdentity. */
   identities: Iterable<string> | AsyncIterable<string>;
+  /** The file of `identities`, when the caller built it ahead (customListCsv), e.g. while profiles upload. */
+  file?: Promise<CustomListFile>;
+}
+
+export interface CustomListFile {
+  blob: Blob;
+  rows: number;
+}
+
+export interface CustomListOptions {
+  signal?: AbortSignal;
+  /**
+   * Must settle before the upload is completed (step 3), e.g. a check that new profiles are visible;
+   * it runs alongside steps 1 and 2, which name no profile. If it fails, step 3 is not sent.
+   */
+  beforeComplete?: () => Promise<void>;
 }
 
 export interface CustomListResult {
@@ -153,11 +169,25 @@ export class CleverTapClient {
    * pre-signed S3 URL, PUT the CSV there, tell CleverTap the upload is complete with `replace: true`.
    * CleverTap processes the file asynchronously and only qualifies profiles that already exist.
    */
-  async replaceCustomListSegment(input: CustomListInput, options: { signal?: AbortSignal } = {}): Promise<CustomListResult> {
+  async replaceCustomListSegment(input: CustomListInput, options: CustomListOptions = {}): Promise<CustomListResult> {
     const counter: Counter = { requests: 0 };
-    const { blob, rows } = await customListCsv(input.identities);
-    const url = await this.customListUrl(counter, options.signal);
-    await this.putCustomList(url, blob, counter, options.signal);
+    // Steps 1 and 2 stop at once if the caller's check fails: the file is not completed anyway.
+    const steps = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, steps.signal]) : steps.signal;
+    const uploaded = (async () => {
+      const { blob, rows } = await (input.file ?? customListCsv(input.identities));
+      const url = await this.customListUrl(counter, signal);
+      await this.putCustomList(url, blob, counter, signal);
+      return { url, rows };
+    })();
+    const checked = (options.beforeComplete?.() ?? Promise.resolve()).catch((error: unknown) => {
+      steps.abort(error);
+      throw error;
+    });
+    // Whichever fails first is the error; the other's outcome is then of no interest.
+    uploaded.catch(() => undefined);
+    checked.catch(() => undefined);
+    const [{ url, rows }] = await Promise.all([uploaded, checked]);
     const segmentId = await this.completeCustomList(input, url, counter, options.signal);
     return { segmentId, requests: counter.requests, rows };
   }

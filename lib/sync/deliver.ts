@@ -4,7 +4,8 @@
  * so a resumed run sends no batch twice.
  */
 import { forEachConcurrent } from '../http/concurrency';
-import type { CleverTapClient, ProfileRecord, UploadResult } from '../clevertap/client';
+import type { CleverTapClient, CustomListFile, ProfileRecord, UploadResult } from '../clevertap/client';
+import { customListCsv } from '../clevertap/csv';
 import { ApiError } from '../http/errors';
 import { identityHash } from '../storage/identity-hash';
 import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
@@ -70,6 +71,9 @@ export function usesProperty(settings: Settings): boolean {
 
 export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
   let run = await retryRejected(start, ctx);
+  // The list's file needs only the new snapshot, complete since the read: built while the profiles upload.
+  const listFile = listPending(run, ctx) && !segmentUnchanged(run, ctx) ? customListCsv(snapshotIdentities(run.snapshot)) : undefined;
+  listFile?.catch(() => undefined);
   const steps = batchSteps(run, ctx);
   const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (usesSegment(ctx.settings) ? 1 : 0);
   let done = [...steps.map((step) => step.name), 'segment'].reduce((sum, name) => sum + (run.delivered[name]?.length ?? 0), 0);
@@ -93,8 +97,8 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
     await saving;
   }
 
-  if (usesSegment(ctx.settings) && !(run.delivered.segment ?? []).includes(0)) {
-    run = await deliverSegment(run, ctx);
+  if (listPending(run, ctx)) {
+    run = await deliverSegment(run, ctx, listFile);
     await ctx.onProgress(run, ++done, total);
   }
 
@@ -293,39 +297,66 @@ const VISIBILITY_SAMPLE = 5;
  * upload makes CleverTap e-mail the admin). New profiles must be visible first: a custom list only
  * qualifies profiles CleverTap already holds.
  */
-async function deliverSegment(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
+async function deliverSegment(start: ActiveRun, ctx: DeliverContext, file?: Promise<CustomListFile>): Promise<ActiveRun> {
   let run = start;
-  const name = ctx.segmentName ?? segmentName(ctx.settings, ctx.cohortName);
-  const previous = ctx.previous;
-  const unchanged =
-    run.counts.added === 0 &&
-    run.counts.removed === 0 &&
-    recoveredProfiles(run) === 0 &&
-    previous?.outcome === 'synced' &&
-    previous.segmentName === name &&
-    previous.segment !== undefined;
-  if (unchanged) {
-    run = { ...run, segment: 'unchanged', segmentId: previous.segmentId, delivered: { ...run.delivered, segment: [0] } };
+  const name = listName(ctx);
+  if (segmentUnchanged(run, ctx)) {
+    run = { ...run, segment: 'unchanged', segmentId: ctx.previous?.segmentId, delivered: { ...run.delivered, segment: [0] } };
     await saveRun(run);
     return run;
   }
   ctx.signal.throwIfAborted();
-  const waited = await awaitNewProfiles(run, ctx);
-  run = waited.run;
+  let confirmed = false;
   const result = await ctx.clevertap.replaceCustomListSegment(
-    { name, email: ctx.settings.notificationEmail, creator: SEGMENT_CREATOR, identities: snapshotIdentities(run.snapshot) },
-    { signal: ctx.signal },
+    {
+      name,
+      email: ctx.settings.notificationEmail,
+      creator: SEGMENT_CREATOR,
+      identities: snapshotIdentities(run.snapshot),
+      ...(file ? { file } : {}),
+    },
+    {
+      signal: ctx.signal,
+      // The visibility check runs alongside the file's upload, which names no profile yet.
+      beforeComplete: async () => {
+        const waited = await awaitNewProfiles(run, ctx);
+        run = waited.run;
+        confirmed = waited.confirmed;
+      },
+    },
   );
   run = {
     ...run,
     segmentId: result.segmentId,
     // Uploaded before every new profile was seen: not proof the segment is whole, so the next run uploads again.
-    ...(waited.confirmed ? { segment: 'replaced' as const } : {}),
+    ...(confirmed ? { segment: 'replaced' as const } : {}),
     delivered: { ...run.delivered, segment: [0] },
     clevertapRequests: run.clevertapRequests + ctx.takeRequests(),
   };
   await saveRun(run);
   return run;
+}
+
+function listName(ctx: DeliverContext): string {
+  return ctx.segmentName ?? segmentName(ctx.settings, ctx.cohortName);
+}
+
+/** The custom list is still to be uploaded by this run. */
+function listPending(run: ActiveRun, ctx: DeliverContext): boolean {
+  return usesSegment(ctx.settings) && !(run.delivered.segment ?? []).includes(0);
+}
+
+/** Nothing changed since the last upload of this segment: no upload (each one e-mails the admin). */
+function segmentUnchanged(run: ActiveRun, ctx: DeliverContext): boolean {
+  const previous = ctx.previous;
+  return (
+    run.counts.added === 0 &&
+    run.counts.removed === 0 &&
+    recoveredProfiles(run) === 0 &&
+    previous?.outcome === 'synced' &&
+    previous.segmentName === listName(ctx) &&
+    previous.segment !== undefined
+  );
 }
 
 async function awaitNewProfiles(start: ActiveRun, ctx: DeliverContext): Promise<{ run: ActiveRun; confirmed: boolean }> {

@@ -1,6 +1,6 @@
 /**
  * A small CDP client over the browser's DevTools WebSocket, for targets Playwright cannot open a
- * session on (the extension's service worker): heap sampling during a run.
+ * session on (the extension's service worker): heap sampling and a CPU profile during a run.
  * Node 20 has WebSocket behind --experimental-websocket; main.ts re-executes itself with it.
  */
 import { readFileSync } from 'node:fs';
@@ -95,6 +95,9 @@ export class HeapSampler {
   peakUsed = 0;
   samples = 0;
   readonly series: { t: number; used: number }[] = [];
+  /** Where the worker's time went; absent when the worker was replaced during the run. */
+  cpu?: CpuSummary;
+  private profiledTarget?: string;
 
   constructor(
     private readonly port: number,
@@ -114,6 +117,14 @@ export class HeapSampler {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     while (this.busy) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (this.target && !this.target.closed && this.profiledTarget === this.targetId) {
+      try {
+        const { profile } = await this.target.send<{ profile: CpuProfile }>('Profiler.stop');
+        this.cpu = summarizeProfile(profile);
+      } catch {
+        this.cpu = undefined;
+      }
+    }
     this.target?.close();
     this.target = undefined;
   }
@@ -139,5 +150,59 @@ export class HeapSampler {
     if (!worker?.webSocketDebuggerUrl) return;
     this.target = await CdpTarget.connect(worker.webSocketDebuggerUrl);
     this.targetId = worker.id;
+    // Profiled from the first attach only: a replaced worker's profile would miss what came before.
+    if (this.profiledTarget === undefined) {
+      this.profiledTarget = worker.id;
+      await this.target.send('Profiler.enable');
+      await this.target.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await this.target.send('Profiler.start');
+    }
   }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface CpuSummary {
+  /** Profiled span and the part of it the worker's thread was not idle, in ms. */
+  totalMs: number;
+  busyMs: number;
+  gcMs: number;
+  /** Busy time outside JavaScript functions: parsing, compiling, structured clones, native work. */
+  programMs: number;
+  /** The functions with the most self time. */
+  top: { name: string; selfMs: number }[];
+}
+
+/** Self time per function from a sampled CPU profile (each sample gets the time until the next one). */
+export function summarizeProfile(profile: CpuProfile): CpuSummary {
+  const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, number>();
+  let idle = 0;
+  let gc = 0;
+  let program = 0;
+  for (let index = 0; index < profile.samples.length; index++) {
+    const us = profile.timeDeltas[index + 1] ?? 0;
+    const frame = frameOf.get(profile.samples[index]!);
+    const name = frame?.functionName ?? '';
+    if (name === '(idle)') idle += us;
+    else if (name === '(garbage collector)') gc += us;
+    else if (name === '(program)' || name === '(root)') program += us;
+    else {
+      const file = frame?.url.split('/').pop() || 'native';
+      const key = `${name || '(anonymous)'} (${file}:${(frame?.lineNumber ?? 0) + 1})`;
+      self.set(key, (self.get(key) ?? 0) + us);
+    }
+  }
+  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const top = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, us]) => ({ name, selfMs: us / 1000 }));
+  return { totalMs, busyMs: totalMs - idle / 1000, gcMs: gc / 1000, programMs: program / 1000, top };
 }

@@ -7,7 +7,7 @@ import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../t
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
 import { batchesOf, pagesOf, phasedBoundMs, pipelinedBoundMs, type Workload } from './bounds';
 import { launchBench, sleep, type BenchBrowser } from './browser';
-import { HeapSampler } from './cdp';
+import { HeapSampler, type CpuSummary } from './cdp';
 
 export const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
 export interface LatencyProfile {
@@ -46,6 +46,10 @@ export interface RunFigures {
   peakUploadConcurrency: number;
   heapPeakBytes: number;
   heapSamples: number;
+  /** The worker's CPU profile over the run; absent if the worker was replaced. */
+  workerCpu?: CpuSummary;
+  /** CPU time of this Node process (the emulators, and the benchmark's polling) during the run. */
+  emulatorCpuMs: number;
   phases?: PhaseTimes;
   summary: NonNullable<Sync['lastRun']>;
 }
@@ -94,6 +98,10 @@ export interface PhaseTimes {
   customListMs: number;
   /** Uploads that started before the last engage answer: sent while the read went on. */
   uploadsDuringRead?: number;
+  /** The run's start (its own record) → the first API request: loading state, clients, checkpoint. */
+  startGapMs?: number;
+  /** The last API answer → the run's end: the commit. */
+  commitGapMs?: number;
 }
 
 /** The first upload (or, failing one, custom-list call) that starts at or after `at`. */
@@ -102,7 +110,7 @@ function firstAfter(uploads: readonly TimelineEntry[], list: readonly TimelineEn
   return Math.min(...(later.length ? later : list).map((entry) => entry.start));
 }
 
-export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | undefined {
+export function phaseTimes(timeline: readonly TimelineEntry[], run?: { startedAt: number; finishedAt: number }): PhaseTimes | undefined {
   const of = (kind: TimelineEntry['kind']) => timeline.filter((entry) => entry.kind === kind);
   const engage = of('engage');
   const upload = of('upload');
@@ -117,6 +125,9 @@ export function phaseTimes(timeline: readonly TimelineEntry[]): PhaseTimes | und
     csvGapMs: min(list, 'start') - max(upload, 'end'),
     customListMs: max(list, 'end') - min(list, 'start'),
     uploadsDuringRead: upload.filter((entry) => entry.start < max(engage, 'end')).length,
+    ...(run
+      ? { startGapMs: min([...timeline], 'start') - run.startedAt, commitGapMs: run.finishedAt - max([...timeline], 'end') }
+      : {}),
   };
 }
 
@@ -171,6 +182,7 @@ export async function measuredRun(
   const before = findSync(await browser.state(), cohortId)?.lastRun?.runId;
   const sampler = new HeapSampler(browser.devtoolsPort, browser.extensionId, 250);
   sampler.start();
+  const cpuBefore = process.cpuUsage();
   const t0 = Date.now();
   const reply =
     how.start === 'start'
@@ -194,6 +206,7 @@ export async function measuredRun(
     if (Date.now() - t0 > 30 * 60_000) throw new Error('run took over 30 minutes');
   }
   await sampler.stop();
+  const cpuUsed = process.cpuUsage(cpuBefore);
   const summary = sync!.lastRun!;
   const ct = apis.clevertap.stats();
   const mp = apis.mixpanel.counters;
@@ -208,15 +221,55 @@ export async function measuredRun(
     peakUploadConcurrency: ct.peakConcurrentUploads,
     heapPeakBytes: sampler.peakUsed,
     heapSamples: sampler.samples,
-    phases: phaseTimes(session.timeline),
+    ...(sampler.cpu ? { workerCpu: sampler.cpu } : {}),
+    emulatorCpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+    phases: phaseTimes(session.timeline, summary),
     summary,
   };
 }
 
+/**
+ * Bytes of data in the extension's IndexedDB (every store but secrets), counted from the records
+ * themselves: a string's length, 8 per number, a typed array's byteLength, and key names. The files
+ * on disk are no measure: LevelDB compresses, and deletions of earlier cases are reclaimed at some
+ * later compaction.
+ */
 export async function idbUsage(browser: BenchBrowser): Promise<number> {
   const worker = await browser.worker();
-  return worker.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  // A string, not a function: tsx would wrap the inner functions in a helper the worker lacks.
+  return worker.evaluate<number>(IDB_BYTES);
 }
+
+const IDB_BYTES = `(async () => {
+  const sizeOf = (value) => {
+    if (value === null || value === undefined) return 0;
+    if (typeof value === 'string') return value.length;
+    if (typeof value === 'number') return 8;
+    if (typeof value === 'boolean') return 1;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+    if (Array.isArray(value)) return value.reduce((sum, item) => sum + sizeOf(item), 0);
+    return Object.entries(value).reduce((sum, [key, item]) => sum + key.length + sizeOf(item), 0);
+  };
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('cohort-sync');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  let total = 0;
+  for (const name of [...db.objectStoreNames].filter((store) => store !== 'secrets')) {
+    await new Promise((resolve, reject) => {
+      const cursor = db.transaction(name).objectStore(name).openCursor();
+      cursor.onsuccess = () => {
+        if (!cursor.result) return resolve();
+        total += sizeOf(cursor.result.value);
+        cursor.result.continue();
+      };
+      cursor.onerror = () => reject(cursor.error);
+    });
+  }
+  db.close();
+  return total;
+})()`;
 
 export function seed(apis: EmulatorSet, cohortId: number, members: number) {
   return apis.mixpanel.seedCohort({ projectId: PROJECT_ID, cohortId, name: `Bench ${cohortId}`, members });

@@ -64,6 +64,51 @@ describe('replaceCustomListSegment', () => {
     });
   });
 
+  it('runs the caller\'s check alongside steps 1 and 2, and completes only after it', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const check = new Promise<void>((resolve) => (release = resolve));
+    const client = ct.client(
+      {},
+      {
+        fetch: async (input, init) => {
+          const step = init?.method === 'PUT' ? 'PUT file' : new URL(String(input)).pathname;
+          order.push(step);
+          const answer = await ct.hub.fetch(input, init);
+          // The check is let go once step 2 is answered: step 3 must still wait for it.
+          if (step === 'PUT file') {
+            order.push('check settles');
+            release();
+          }
+          return answer;
+        },
+      },
+    );
+    await client.replaceCustomListSegment(list(['alice']), {
+      beforeComplete: async () => {
+        order.push('check starts');
+        await check;
+      },
+    });
+    expect(order).toEqual([
+      'check starts',
+      '/get_custom_list_segment_url',
+      'PUT file',
+      'check settles',
+      '/upload_custom_list_segment_completed',
+    ]);
+  });
+
+  it('sends no step 3 when the caller\'s check fails, and leaves the segment as it was', async () => {
+    await ct.client().replaceCustomListSegment(list(['alice', 'bob']));
+    const refusal = new Error('profiles not visible yet');
+    await expect(
+      ct.client().replaceCustomListSegment(list(['carol']), { beforeComplete: () => Promise.reject(refusal) }),
+    ).rejects.toBe(refusal);
+    expect(ct.emulator.segment('Mixpanel: Power users')?.members).toEqual(['alice', 'bob']);
+    expect(ct.emulator.stats().requests['/upload_custom_list_segment_completed']).toBe(1);
+  });
+
   it('replaces the members on the next export, keeping the segment id', async () => {
     const first = await ct.client().replaceCustomListSegment(list(['alice', 'bob', 'carol']));
     const second = await ct.client().replaceCustomListSegment(list(new Set(['bob'])));

@@ -50,6 +50,22 @@ describe('schemas', () => {
     ]);
   });
 
+  it('engage: an entry of any other shape is a profile without id or properties, never a failed page', () => {
+    const results = [null, 7, 'x', [], { $distinct_id: true }, { $distinct_id: 1.5, $properties: [] }, { $properties: 'x' }, { $distinct_id: 'a', $properties: { b: 1 } }];
+    const parsed = engageResponseSchema.parse({ page: 0, page_size: 1000, results });
+    expect(parsed.results).toEqual([
+      { $distinct_id: '', $properties: {} },
+      { $distinct_id: '', $properties: {} },
+      { $distinct_id: '', $properties: {} },
+      { $distinct_id: '', $properties: {} },
+      { $distinct_id: '', $properties: {} },
+      { $distinct_id: '1.5', $properties: {} },
+      { $distinct_id: '', $properties: {} },
+      { $distinct_id: 'a', $properties: { b: 1 } },
+    ]);
+    expect(engageResponseSchema.safeParse({ page: 0, page_size: 1000, results: { length: 1 } }).success).toBe(false);
+  });
+
   it('me: wrapped or bare', () => {
     const results = { projects: { '5': { name: 'P' } } };
     expect(meResponseSchema.parse({ status: 'ok', results }).projects).toEqual(results.projects);
