@@ -20,8 +20,8 @@ const cohortListItemSchema = z.looseObject({
 /** The list is a bare array, not wrapped in an object. */
 export const cohortListSchema = z.array(cohortListItemSchema);
 
-/** One engage profile as the engine reads it: the id as text, the properties as an object. */
-export interface EngageProfile {
+/** One entry of `results` as the engine reads it: the id as text, the properties as an object. */
+interface EngageEntry {
   $distinct_id: string;
   $properties: Record<string, unknown>;
 }
@@ -35,7 +35,7 @@ export interface EngageProfile {
  * cost the worker about 100 ms a page, most of the read's time at that page size (BENCHMARKS.md); this loop
  * costs about 1 ms. The envelope below is still zod.
  */
-function engageProfile(entry: unknown): EngageProfile {
+function engageEntry(entry: unknown): EngageEntry {
   if (!isObject(entry)) return { $distinct_id: '', $properties: {} };
   const id = entry.$distinct_id;
   const properties = entry.$properties;
@@ -59,7 +59,7 @@ export const engageResponseSchema = z.looseObject({
   session_id: z.string().nullish(),
   status: z.string().optional(),
   total: z.number().int().nonnegative().optional(),
-  results: z.custom<unknown[]>(Array.isArray, 'Expected an array of profiles').transform((entries) => entries.map(engageProfile)),
+  results: z.custom<unknown[]>(Array.isArray, 'Expected an array of profiles').transform((entries) => entries.map(engageEntry)),
 });
 export type EngageResponse = z.infer<typeof engageResponseSchema>;
 
