@@ -4,7 +4,7 @@
  * notifications. Validated with SettingsSchema in the page; each problem shows next to its field.
  */
 import { useState, type FormEvent } from 'react';
-import type { Settings } from '../../lib/storage/schema';
+import type { Settings } from '../../lib/settings';
 import { sendToBackground } from '../../lib/send';
 import { DELIVERY_MODE_OPTIONS } from '../../lib/ui/labels';
 import {
