@@ -1,6 +1,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
-import { browserEnvironment } from '../lib/sync/environment';
+import { browserEnvironment } from '../lib/background/browser-environment';
 import { createRouter } from '../lib/sync/router';
 import { SyncService } from '../lib/sync/service';
 

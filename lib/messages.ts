@@ -8,14 +8,13 @@ import {
   MIXPANEL_REGIONS,
   SettingsSchema,
   SYNC_TYPES,
-  type AppState,
   type CleverTapConnection,
   type MixpanelConnection,
   type RunSummary,
   type Settings,
   type SkipCounts,
-  type Sync,
 } from './storage/schema';
+import type { AppStateView, SyncView } from './storage/progress';
 
 const syncId = z.string().regex(/^\d+:\d+$/).max(40);
 const cohortId = z.number().int().positive();
@@ -127,15 +126,15 @@ export type MixpanelConnectResult =
 /** What the background answers to each message (inside `Reply`). */
 export interface Replies {
   ping: { startedAt: number };
-  'state.get': AppState;
+  'state.get': AppStateView;
   'cohorts.list': { cohorts: CohortSummary[]; fetchedAt: number };
   'cohort.preview': CohortPreview;
-  'sync.start': Sync;
-  'sync.now': Sync;
-  'sync.pause': Sync;
-  'sync.resume': Sync;
+  'sync.start': SyncView;
+  'sync.now': SyncView;
+  'sync.pause': SyncView;
+  'sync.resume': SyncView;
   'sync.stop': null;
-  'sync.review': Sync;
+  'sync.review': SyncView;
   'history.get': RunSummary[];
   'history.csv': { filename: string; csv: string };
   'clevertap.connect': CleverTapConnectResult;

@@ -9,7 +9,8 @@ import type { CohortPreview, CohortSummary } from '../../lib/messages';
 import { resolveCohort, type CohortRef, type Resolution } from '../../lib/overlay/cohort';
 import { sendToBackground } from '../../lib/send';
 import { watchAppState } from '../../lib/storage/app-state';
-import { syncIdFor, type AppState, type Sync, type SyncType } from '../../lib/storage/schema';
+import type { AppStateView as AppState, SyncView as Sync } from '../../lib/storage/progress';
+import { syncIdFor, type SyncType } from '../../lib/storage/schema';
 import { FOCUSABLE, ModalFrame } from '../ui/modal';
 import { statusDetail, statusTitle, SYNC_TYPE_LABELS } from './status';
 

@@ -1,5 +1,6 @@
 /** Words for a sync's state: the dialog shows status as text, never as colour alone. */
-import type { RunPhase, Sync } from '../../lib/storage/schema';
+import type { SyncView as Sync } from '../../lib/storage/progress';
+import type { RunPhase } from '../../lib/storage/schema';
 
 const PHASES: Record<RunPhase, string> = {
   reading: 'reading the cohort from Mixpanel',

@@ -4,7 +4,8 @@
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { CohortSummary } from '../../lib/messages';
-import type { Sync, SyncType } from '../../lib/storage/schema';
+import type { SyncView as Sync } from '../../lib/storage/progress';
+import type { SyncType } from '../../lib/storage/schema';
 import { sendToBackground } from '../../lib/send';
 import { errorMessage } from '../../lib/ui/app-store';
 import { formatCount } from '../../lib/ui/format';

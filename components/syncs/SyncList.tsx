@@ -1,4 +1,4 @@
-import type { Sync } from '../../lib/storage/schema';
+import type { SyncView as Sync } from '../../lib/storage/progress';
 import { SyncRow, type SyncRowProps } from './SyncRow';
 
 /** Newest first; running and attention-needing syncs are not reordered, so rows do not jump. */

@@ -4,7 +4,7 @@
  * last run's time and counts, and the next run of a dynamic sync.
  */
 import { useId, useState } from 'react';
-import type { Sync } from '../../lib/storage/schema';
+import type { SyncView as Sync } from '../../lib/storage/progress';
 import { useAppStore, appStore } from '../../lib/ui/app-store';
 import {
   formatAgo,

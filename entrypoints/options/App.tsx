@@ -7,7 +7,7 @@ import { HistoryTable } from '../../components/syncs/HistoryTable';
 import { SyncList } from '../../components/syncs/SyncList';
 import { Notice } from '../../components/ui/Notice';
 import { SelectField } from '../../components/ui/Field';
-import type { Sync } from '../../lib/storage/schema';
+import type { SyncView as Sync } from '../../lib/storage/progress';
 import { useAppStore } from '../../lib/ui/app-store';
 import { mixpanelRegionFromQuery } from '../../lib/ui/labels';
 import { useNow } from '../../lib/ui/use-now';

@@ -1,43 +1,70 @@
 /**
- * The single source of truth every page watches: connections (no secrets), settings and syncs,
- * kept under one key in storage.local. Only the background writes it; pages read and subscribe.
+ * The pages' side of the app state: connections (no secrets), settings and syncs, with each
+ * running sync's live progress folded in (lib/storage/progress.ts). Only the background writes;
+ * pages read and subscribe. The engine itself gets its store injected (lib/storage/items.ts).
  */
 import browser from 'webextension-polyfill';
-import { AppStateSchema, DEFAULT_SETTINGS, NO_CONNECTIONS, type AppState } from './schema';
+import { appStateItem, browserAppState, listProgress } from '../background/storage-items';
+import { parseAppState } from './app-state-shape';
+import { parseProgress, PROGRESS_KEY_PREFIX, withProgress, type AppStateView, type RunProgress } from './progress';
+import type { AppState } from './schema';
 
-export const APP_STATE_KEY = 'appState';
+export { APP_STATE_KEY, INITIAL_APP_STATE, parseAppState } from './app-state-shape';
 
-export const INITIAL_APP_STATE: AppState = { connections: NO_CONNECTIONS, settings: DEFAULT_SETTINGS, syncs: [] };
-
-export function parseAppState(raw: unknown): AppState {
-  const parsed = AppStateSchema.safeParse(raw);
-  return parsed.success ? parsed.data : INITIAL_APP_STATE;
+/** Progress records, or none where this context may not read storage.session. */
+async function progressRecords(): Promise<RunProgress[]> {
+  try {
+    return await listProgress();
+  } catch {
+    return [];
+  }
 }
 
-export async function readAppState(): Promise<AppState> {
-  const stored = await browser.storage.local.get(APP_STATE_KEY);
-  return stored[APP_STATE_KEY] === undefined ? INITIAL_APP_STATE : parseAppState(stored[APP_STATE_KEY]);
+export async function readAppState(): Promise<AppStateView> {
+  return withProgress(await browserAppState.read(), await progressRecords());
 }
 
-let writeChain: Promise<unknown> = Promise.resolve();
-
-/** Serialised read-modify-write, so concurrent updates inside the worker never lose each other. */
+/** The background's serialised write; the engine's own writes go through the same store. */
 export function updateAppState(change: (state: AppState) => AppState): Promise<AppState> {
-  const next = writeChain.then(async () => {
-    const updated = change(await readAppState());
-    await browser.storage.local.set({ [APP_STATE_KEY]: updated });
-    return updated;
-  });
-  writeChain = next.catch(() => undefined);
-  return next;
+  return browserAppState.update(change);
 }
 
-/** Calls `listener` with every new state the background writes; returns the unsubscribe function. */
-export function watchAppState(listener: (state: AppState) => void): () => void {
+/** Calls `listener` with every new state or progress the background writes; returns the unsubscribe function. */
+export function watchAppState(listener: (state: AppStateView) => void): () => void {
+  let state: AppState | undefined;
+  let progress = new Map<string, RunProgress>();
+  let stopped = false;
+  const emit = () => {
+    if (state && !stopped) listener(withProgress(state, [...progress.values()]));
+  };
+  const unwatchState = appStateItem.watch((raw) => {
+    state = parseAppState(raw);
+    emit();
+  });
   const onChanged = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
-    const change = changes[APP_STATE_KEY];
-    if (area === 'local' && change) listener(parseAppState(change.newValue));
+    if (area !== 'session') return;
+    let changed = false;
+    for (const [key, change] of Object.entries(changes)) {
+      if (!key.startsWith(PROGRESS_KEY_PREFIX)) continue;
+      const syncId = key.slice(PROGRESS_KEY_PREFIX.length);
+      const record = parseProgress(change.newValue);
+      if (record) progress.set(syncId, record);
+      else progress.delete(syncId);
+      changed = true;
+    }
+    if (!changed) return;
+    // A tick before the first state write still needs the state to show against.
+    if (state) emit();
+    else void browserAppState.read().then((current) => ((state ??= current), emit()));
   };
   browser.storage.onChanged.addListener(onChanged);
-  return () => browser.storage.onChanged.removeListener(onChanged);
+  void progressRecords().then((records) => {
+    progress = new Map([...records.map((record) => [record.syncId, record] as const), ...progress]);
+    emit();
+  });
+  return () => {
+    stopped = true;
+    unwatchState();
+    browser.storage.onChanged.removeListener(onChanged);
+  };
 }

@@ -124,19 +124,23 @@ export const RunSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
+/** The last run as the app state keeps it: its rejections stay in the history (`history.get`). */
+export const LastRunSchema = RunSummarySchema.omit({ rejections: true });
+export type LastRun = z.infer<typeof LastRunSchema>;
+
+/** Drops what the app state does not keep of a finished run. */
+export function lastRunOf(summary: RunSummary): LastRun {
+  const { rejections: _rejections, ...rest } = summary;
+  return rest;
+}
+
 export const RUN_PHASES = ['reading', 'reviewing', 'delivering', 'committing'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
 export const SyncStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('scheduled') }),
-  z.object({
-    state: z.literal('running'),
-    phase: z.enum(RUN_PHASES),
-    done: z.number(),
-    total: z.number(),
-    /** Epoch ms when the run is expected to finish. */
-    etaAt: z.number().optional(),
-  }),
+  // Its progress lives under its own key (lib/storage/progress.ts): a tick never rewrites the state.
+  z.object({ state: z.literal('running') }),
   z.object({ state: z.literal('synced') }),
   z.object({ state: z.literal('paused'), reason: z.string() }),
   z.object({ state: z.literal('failed'), reason: z.string() }),
@@ -158,7 +162,7 @@ export const SyncSchema = z.object({
   type: z.enum(SYNC_TYPES),
   createdAt: z.number(),
   status: SyncStatusSchema,
-  lastRun: RunSummarySchema.optional(),
+  lastRun: LastRunSchema.optional(),
   /** Dynamic syncs only: when the alarm fires next. */
   nextRunAt: z.number().optional(),
   /** Set when the schedule cannot keep up with the query budget, with the time a run can next start. */

@@ -64,7 +64,7 @@ async function handle(
       const { connections } = await readAppState();
       if (!connections.mixpanel) throw new NotConnectedError('mixpanel');
       const client = await mixpanelClient(connections, env);
-      return cachedCohorts(connections.mixpanel.projectId, env.now(), () => client.listCohorts(), message.refresh);
+      return cachedCohorts(env, connections.mixpanel.projectId, () => client.listCohorts(), message.refresh);
     }
     case 'cohort.preview':
       return previewCohort(await mixpanelClient((await readAppState()).connections, env), message.cohortId);
@@ -98,7 +98,7 @@ async function handle(
     case 'clevertap.disconnect':
     case 'mixpanel.disconnect': {
       const which = message.type === 'clevertap.disconnect' ? 'clevertap' : 'mixpanel';
-      await disconnect(which);
+      await disconnect(which, env);
       await service.pauseAll(which === 'clevertap' ? 'CleverTap disconnected' : 'Mixpanel disconnected');
       return null;
     }

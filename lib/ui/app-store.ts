@@ -7,7 +7,7 @@
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { readAppState, watchAppState } from '../storage/app-state';
-import type { AppState } from '../storage/schema';
+import type { AppStateView as AppState } from '../storage/progress';
 import { sendToBackground } from '../send';
 
 export interface AppStore {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppState } from '../../../lib/storage/schema';
+import type { AppStateView as AppState } from '../../../lib/storage/progress';
 import { makeState, makeSync } from './fixtures';
 
 const send = vi.hoisted(() => ({ sendToBackground: vi.fn() }));
