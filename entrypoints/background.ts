@@ -16,7 +16,21 @@ export default defineBackground({
     browser.alarms.onAlarm.addListener((alarm) => void service.onAlarm(alarm.name));
     browser.runtime.onStartup.addListener(() => void service.resumeAll());
 
+    // The in-page dialog shows a run's progress too; storage.session holds nothing but progress records.
+    void allowProgressInContentScripts();
+
     // Every start of the worker: alarms re-created, interrupted runs resumed.
     void service.resumeAll();
   },
 });
+
+async function allowProgressInContentScripts(): Promise<void> {
+  try {
+    const session = browser.storage.session as typeof browser.storage.session & {
+      setAccessLevel?: (options: { accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
+    };
+    await session.setAccessLevel?.({ accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS' });
+  } catch {
+    // A browser without it: the dialog shows "Running" without the count.
+  }
+}
