@@ -97,6 +97,11 @@ export class RunQueue {
     void this.publish();
   }
 
+  /** Tells the waiting syncs' places again (the running sync's ETA moved). */
+  refresh(): Promise<void> {
+    return this.waiting.length > 0 ? this.publish() : Promise.resolve();
+  }
+
   isRunning(syncId: string): boolean {
     return this.current?.syncId === syncId;
   }

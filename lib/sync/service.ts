@@ -24,6 +24,9 @@ import { chooseSegmentName } from './segment-names';
 import { badgeFor, nextStatus, PAUSED_BY_USER, type SyncEvent } from './status';
 
 export { SyncError } from './errors';
+
+/** How often the queued syncs' ETAs follow the running sync's progress. */
+const QUEUE_ETA_EVERY_MS = 10_000;
 export { RESUME_ALARM } from './scheduler';
 
 export class SyncService {
@@ -33,6 +36,7 @@ export class SyncService {
   /** The running sync's latest progress, for the queued syncs' ETA. */
   private current?: { syncId: string; startedAt: number; etaAt?: number };
   private queued = new Set<string>();
+  private queueToldAt = 0;
 
   constructor(private readonly env: Environment) {
     useIndexedDb(env.storage.indexedDB);
@@ -255,6 +259,11 @@ export class SyncService {
     if (this.current?.syncId === run.syncId) this.current.etaAt = etaAt;
     const record: RunProgress = { syncId: run.syncId, kind: 'running', phase, done, total, updatedAt: now, ...(etaAt ? { etaAt } : {}) };
     await this.env.storage.progress.put(record);
+    // The syncs waiting behind this run learn its new ETA now and then, not on every tick.
+    if (now - this.queueToldAt >= QUEUE_ETA_EVERY_MS) {
+      this.queueToldAt = now;
+      await this.queue.refresh();
+    }
   }
 
   private async fail(sync: Sync, error: unknown, settings: Settings): Promise<void> {
@@ -290,6 +299,7 @@ export class SyncService {
       else if (running && duration !== undefined) remaining = Math.max(0, duration - (now - running.startedAt));
       else remaining = duration;
     }
+    this.queueToldAt = now;
     const records = queuedProgress(waiting, now, remaining, durationOf);
     const left = [...this.queued].filter((syncId) => !waiting.includes(syncId) && syncId !== current);
     this.queued = new Set(waiting);

@@ -11,7 +11,7 @@ import { syncIdFor } from '../../../lib/storage/schema';
 import { connectCleverTap, connectMixpanel } from '../../../lib/sync/connections';
 import { memoryEnvironment, type MemoryEnvironment } from '../../../lib/sync/memory-environment';
 import { SyncService } from '../../../lib/sync/service';
-import { createEmulators, EMULATOR_CREDENTIALS } from '../../emulators';
+import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSetOptions } from '../../emulators';
 import { startHub, type Hub } from '../../emulators/hub';
 import { seedCohort } from '../../emulators/mixpanel';
 
@@ -19,8 +19,8 @@ const PROJECT_ID = EMULATOR_CREDENTIALS.mixpanel.projectId;
 let hub: Hub | undefined;
 afterEach(() => hub?.close());
 
-async function nodeEngine() {
-  const emulators = createEmulators();
+async function nodeEngine(options?: EmulatorSetOptions) {
+  const emulators = createEmulators(options);
   hub = await startHub(emulators.list);
   const env: MemoryEnvironment = memoryEnvironment({
     fetch: hub.fetch,
@@ -107,5 +107,22 @@ describe('the engine under plain Node', () => {
     expect(await env.storage.progress.list()).toEqual([]);
     expect(segment('Mixpanel: First')).toEqual([...first.expected.values()].sort());
     expect(segment('Mixpanel: Second')).toEqual([...second.expected.values()].sort());
+  });
+
+  it('writes progress under its own key: no app state write while the run ticks', async () => {
+    const { mixpanel, env, service, segment } = await nodeEngine({ mixpanel: { maxPageSize: 100 } });
+    const seeded = seedCohort(mixpanel.state, { projectId: PROJECT_ID, cohortId: 45, name: 'Ticks', members: 2000 });
+    const log: string[] = [];
+    const { update } = env.storage.appState;
+    env.storage.appState.update = (change) => (log.push('state'), update(change));
+    const { put } = env.storage.progress;
+    env.storage.progress.put = (record) => (log.push(record.kind), put(record));
+    await service.start(45, 'Ticks', 'one-time');
+    await service.idle();
+
+    const during = log.slice(log.indexOf('running'), log.lastIndexOf('running') + 1);
+    expect(during.filter((entry) => entry === 'running').length).toBeGreaterThanOrEqual(15);
+    expect(during).not.toContain('state');
+    expect(segment('Mixpanel: Ticks')).toEqual([...seeded.expected.values()].sort());
   });
 });
