@@ -4,18 +4,31 @@
  * sync, and run progress in storage.session (in memory: progress does not outlive the browser).
  */
 import { storage } from 'wxt/utils/storage';
-import { APP_STATE_KEY, APP_STATE_VERSION, migrateAppStateToV2 } from '../storage/app-state-shape';
-import { appStateStore, type EngineStorage, type ProgressStore, type StoredItem } from '../storage/items';
+import { APP_STATE_KEY, APP_STATE_VERSION, INITIAL_APP_STATE, migrateAppStateToV2 } from '../storage/app-state-shape';
+import { appStateStore, type AppStateStore, type EngineStorage, type ProgressStore, type StoredItem } from '../storage/items';
 import { parseProgress, progressKey, PROGRESS_KEY_PREFIX, type RunProgress } from '../storage/progress';
 
-export const appStateItem = storage.defineItem<unknown>(`local:${APP_STATE_KEY}`, {
-  fallback: null,
-  version: APP_STATE_VERSION,
-  migrations: { 2: migrateAppStateToV2 },
-});
+let appState: AppStateStore | undefined;
 
-/** One store for the whole worker, so the engine and the router share one write chain. */
-export const browserAppState = appStateStore(appStateItem);
+/**
+ * The app state as the background keeps it: versioned, migrated on the worker's first use. Defined on
+ * first call, never at import, so a page importing this module runs no migration (only the
+ * background writes the state). One store for the whole worker: the engine and the router share one
+ * write chain.
+ */
+export function backgroundAppState(): AppStateStore {
+  appState ??= appStateStore(
+    storage.defineItem<unknown>(`local:${APP_STATE_KEY}`, {
+      fallback: INITIAL_APP_STATE,
+      version: APP_STATE_VERSION,
+      migrations: { 2: migrateAppStateToV2 },
+    }),
+  );
+  return appState;
+}
+
+/** The pages' read-only view of the same key: no version, no migration. */
+export const pageAppStateItem = storage.defineItem<unknown>(`local:${APP_STATE_KEY}`, { fallback: null });
 
 export const budgetItem = storage.defineItem<Record<string, unknown>>('local:queryBudget', { fallback: {} });
 
@@ -45,7 +58,7 @@ export async function listProgress(): Promise<RunProgress[]> {
 /** The engine's storage in the browser, with the IndexedDB it is given (the worker's own). */
 export function browserStorage(indexedDB: IDBFactory): EngineStorage {
   return {
-    appState: browserAppState,
+    appState: backgroundAppState(),
     budget: budgetItem,
     cohortCache: cohortCacheItem,
     rejected: rejectedItem,

@@ -4,8 +4,8 @@
  * pages read and subscribe. The engine itself gets its store injected (lib/storage/items.ts).
  */
 import browser from 'webextension-polyfill';
-import { appStateItem, browserAppState, listProgress } from '../background/storage-items';
-import { parseAppState } from './app-state-shape';
+import { backgroundAppState, listProgress, pageAppStateItem } from '../background/storage-items';
+import { INITIAL_APP_STATE, parseAppState } from './app-state-shape';
 import { parseProgress, PROGRESS_KEY_PREFIX, withProgress, type AppStateView, type RunProgress } from './progress';
 import type { AppState } from './schema';
 
@@ -20,13 +20,18 @@ async function progressRecords(): Promise<RunProgress[]> {
   }
 }
 
+async function readStored(): Promise<AppState> {
+  const raw = await pageAppStateItem.getValue();
+  return raw === null ? INITIAL_APP_STATE : parseAppState(raw);
+}
+
 export async function readAppState(): Promise<AppStateView> {
-  return withProgress(await browserAppState.read(), await progressRecords());
+  return withProgress(await readStored(), await progressRecords());
 }
 
 /** The background's serialised write; the engine's own writes go through the same store. */
 export function updateAppState(change: (state: AppState) => AppState): Promise<AppState> {
-  return browserAppState.update(change);
+  return backgroundAppState().update(change);
 }
 
 /** Calls `listener` with every new state or progress the background writes; returns the unsubscribe function. */
@@ -37,7 +42,7 @@ export function watchAppState(listener: (state: AppStateView) => void): () => vo
   const emit = () => {
     if (state && !stopped) listener(withProgress(state, [...progress.values()]));
   };
-  const unwatchState = appStateItem.watch((raw) => {
+  const unwatchState = pageAppStateItem.watch((raw) => {
     state = parseAppState(raw);
     emit();
   });
@@ -55,7 +60,7 @@ export function watchAppState(listener: (state: AppStateView) => void): () => vo
     if (!changed) return;
     // A tick before the first state write still needs the state to show against.
     if (state) emit();
-    else void browserAppState.read().then((current) => ((state ??= current), emit()));
+    else void readStored().then((current) => ((state ??= current), emit()));
   };
   browser.storage.onChanged.addListener(onChanged);
   void progressRecords().then((records) => {
