@@ -1,27 +1,25 @@
 /**
  * One run at a time (CleverTap's per-account concurrency and Mixpanel's query share are shared by
- * every sync), fair between cohorts: whenever a run ends, the waiting sync that ran least recently
- * goes next, so a sync whose alarm always fires first cannot take the freed queries every time.
+ * every sync), fair between cohorts: round-robin. The waiting syncs take turns in a fixed cyclic
+ * order (by sync id), starting after the sync whose run last took its turn, so a sync whose alarm
+ * always fires first cannot take the freed queries every time. Turns rather than "least recently
+ * run": the order needs no clock, so runs that finish within the same instant still take turns.
  */
 import type { RunProgress } from '../storage/progress';
 
-export interface Candidate {
-  syncId: string;
-  /** When its last run finished; undefined when it never ran. */
-  lastRunAt?: number;
-  /** Arrival order in the queue: the tie-break. */
-  arrival: number;
-}
-
-/** The waiting syncs in the order they will run: never run first, then least recently run, then arrival. */
-export function runOrder(candidates: readonly Candidate[]): Candidate[] {
-  const at = (candidate: Candidate) => candidate.lastRunAt ?? -Infinity;
-  return [...candidates].sort((a, b) => at(a) - at(b) || a.arrival - b.arrival);
+/**
+ * The waiting syncs in the order they will run: cyclic by sync id, starting after `lastTurn` (the
+ * sync whose run last took its turn; none yet: from the start).
+ */
+export function runOrder(waiting: readonly string[], lastTurn?: string): string[] {
+  const sorted = [...new Set(waiting)].sort();
+  if (lastTurn === undefined) return sorted;
+  return [...sorted.filter((syncId) => syncId > lastTurn), ...sorted.filter((syncId) => syncId <= lastTurn)];
 }
 
 /** The sync that runs next, or undefined when none waits. */
-export function pickNext(candidates: readonly Candidate[]): Candidate | undefined {
-  return runOrder(candidates)[0];
+export function pickNext(waiting: readonly string[], lastTurn?: string): string | undefined {
+  return runOrder(waiting, lastTurn)[0];
 }
 
 /**
@@ -51,12 +49,21 @@ export function queuedProgress(
 }
 
 export interface RunQueueDeps {
-  /** Runs one sync's run; a rejection is logged and the queue goes on. */
-  run(syncId: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs one sync's run; true when it took its turn (it ran: committed, or stopped for review),
+   * false when it could not (the query budget, a failure, an abort). A rejection is logged and the
+   * queue goes on.
+   */
+  run(syncId: string, signal: AbortSignal): Promise<boolean>;
   /** Keeps the worker alive during a run; returns the release. */
   keepAlive(): () => void;
-  /** Last finished run of each sync, for the order. */
-  lastRunAt(): Promise<Map<string, number>>;
+  /** After a worker start: the sync whose run finished last, where the turns go on from. */
+  lastTurn(): Promise<string | undefined>;
+  /**
+   * Syncs whose run waits for the query budget. They keep their place in the turns: a sync whose
+   * alarm fires while the queue is idle does not go before them.
+   */
+  deferred(): Promise<string[]>;
   /** Before the first run of a busy spell, and after its last one. */
   onBusy(): Promise<void>;
   onIdle(): Promise<void>;
@@ -65,8 +72,11 @@ export interface RunQueueDeps {
 }
 
 export class RunQueue {
-  private waiting: { syncId: string; arrival: number }[] = [];
-  private arrivals = 0;
+  private waiting: string[] = [];
+  /** The sync whose run last took its turn in this worker. */
+  private lastTurn?: string;
+  /** Runs tried since the last turn was taken that could not take theirs: not tried again until one does. */
+  private passed = new Set<string>();
   private current?: { syncId: string; controller: AbortController };
   private draining?: Promise<void>;
 
@@ -76,8 +86,8 @@ export class RunQueue {
   enqueue(syncId: string): void {
     // A run that is still unwinding from a pause or stop does not stand in for a new one.
     const running = this.current?.syncId === syncId && !this.current.controller.signal.aborted;
-    if (!running && !this.waiting.some((entry) => entry.syncId === syncId)) {
-      this.waiting.push({ syncId, arrival: this.arrivals++ });
+    if (!running && !this.waiting.includes(syncId)) {
+      this.waiting.push(syncId);
       void this.publish();
     }
     void this.drain();
@@ -87,7 +97,7 @@ export class RunQueue {
   abort(syncId: string): void {
     if (this.current?.syncId === syncId) this.current.controller.abort();
     const before = this.waiting.length;
-    this.waiting = this.waiting.filter((entry) => entry.syncId !== syncId);
+    this.waiting = this.waiting.filter((waiting) => waiting !== syncId);
     if (this.waiting.length !== before) void this.publish();
   }
 
@@ -128,16 +138,23 @@ export class RunQueue {
   }
 
   private async runNext(): Promise<void> {
-    const [next] = await this.ordered();
+    const deferred = (await this.deps.deferred()).filter((syncId) => !this.passed.has(syncId));
+    const [next] = await this.ordered(deferred);
     if (!next) return;
-    this.waiting = this.waiting.filter((entry) => entry.syncId !== next.syncId);
+    this.waiting = this.waiting.filter((waiting) => waiting !== next);
     const controller = new AbortController();
-    this.current = { syncId: next.syncId, controller };
+    this.current = { syncId: next, controller };
     const release = this.deps.keepAlive();
     try {
       await this.publish();
-      await this.deps.run(next.syncId, controller.signal);
+      if (await this.deps.run(next, controller.signal)) {
+        this.lastTurn = next;
+        this.passed.clear();
+      } else {
+        this.passed.add(next);
+      }
     } catch (error) {
+      this.passed.add(next);
       console.warn('A run ended with an unexpected error', error instanceof Error ? error.name : 'unknown');
     } finally {
       release();
@@ -145,18 +162,15 @@ export class RunQueue {
     }
   }
 
-  private async ordered(): Promise<Candidate[]> {
-    const lastRuns = await this.deps.lastRunAt();
-    return runOrder(this.waiting.map((entry) => ({ ...entry, lastRunAt: lastRuns.get(entry.syncId) })));
+  /** While a run goes on, the places count on it taking its turn. */
+  private async ordered(deferred: readonly string[] = []): Promise<string[]> {
+    this.lastTurn ??= await this.deps.lastTurn();
+    return runOrder([...this.waiting, ...deferred], this.current?.syncId ?? this.lastTurn);
   }
 
   private async publish(): Promise<void> {
     try {
-      const order = await this.ordered();
-      await this.deps.onChange(
-        order.map((candidate) => candidate.syncId),
-        this.current?.syncId,
-      );
+      await this.deps.onChange(await this.ordered(), this.current?.syncId);
     } catch (error) {
       console.warn('Could not record the queue', error instanceof Error ? error.name : 'unknown');
     }

@@ -45,8 +45,8 @@ export class SyncService {
     this.queue = new RunQueue({
       run: (syncId, signal) => this.runOne(syncId, signal),
       keepAlive: env.keepAlive,
-      lastRunAt: async () =>
-        new Map((await this.store.read()).syncs.flatMap((sync) => (sync.lastRun ? [[sync.id, sync.lastRun.finishedAt]] : []))),
+      lastTurn: async () => lastTurnOf((await this.store.read()).syncs),
+      deferred: () => this.waitingForBudget(),
       onBusy: () => this.scheduler.keepResuming(),
       onIdle: async () => {
         if ((await listActiveRuns()).every((run) => run.phase === 'reviewing')) await this.scheduler.stopResuming();
@@ -198,13 +198,14 @@ export class SyncService {
     this.queue.enqueue(syncId);
   }
 
-  private async runOne(syncId: string, signal: AbortSignal): Promise<void> {
+  /** One run; true when it took its turn in the queue (committed, or stopped for review). */
+  private async runOne(syncId: string, signal: AbortSignal): Promise<boolean> {
     const state = await this.store.read();
     const sync = state.syncs.find((candidate) => candidate.id === syncId);
     const run = await getActiveRun(syncId);
     if (!sync || !run || !isSchedulable(sync)) {
       await this.env.storage.progress.remove(syncId);
-      return;
+      return false;
     }
     this.current = { syncId, startedAt: this.env.now() };
     await this.apply(syncId, { type: 'run-started' });
@@ -238,13 +239,16 @@ export class SyncService {
       if (result.kind === 'committed') {
         const nextRunAt = await this.scheduler.nextRunAt(sync);
         await this.apply(syncId, { type: 'run-committed', lastRun: lastRunOf(result.summary), nextRunAt });
+        return true;
       } else {
         const { reason, removals, segmentSize } = result;
         await this.apply(syncId, { type: 'run-needs-review', reason, removals, segmentSize });
         await this.notifyIf(state.settings, { title: `Review needed: ${sync.cohortName}`, message: reason });
+        return true;
       }
     } catch (error) {
       if (!signal.aborted) await this.fail(sync, error, state.settings);
+      return false;
     } finally {
       this.current = undefined;
       await this.env.storage.progress.remove(syncId);
@@ -281,6 +285,14 @@ export class SyncService {
       await this.scheduler.resumeIn(outcome.retryInMinutes);
     }
     await this.notifyIf(settings, outcome.notice);
+  }
+
+  /** Syncs whose run waits for the query budget (a schedulable sync, "behind", with its checkpoint). */
+  private async waitingForBudget(): Promise<string[]> {
+    const behind = (await this.store.read()).syncs.filter((sync) => sync.behindUntil !== undefined && sync.status.state === 'scheduled');
+    if (behind.length === 0) return [];
+    const runs = new Set((await listActiveRuns()).filter((run) => run.phase !== 'reviewing').map((run) => run.syncId));
+    return behind.filter((sync) => runs.has(sync.id)).map((sync) => sync.id);
   }
 
   /** Queued records for the waiting syncs, with their place and when each should start. */
@@ -356,6 +368,18 @@ export class SyncService {
     if (!sync) throw new SyncError('This sync no longer exists.');
     return withProgress({ ...state, syncs: [sync] }, await this.env.storage.progress.list()).syncs[0]!;
   }
+}
+
+/** The sync whose run finished last (ties: the later id), where the turns go on after a worker start. */
+export function lastTurnOf(syncs: readonly Sync[]): string | undefined {
+  let last: Sync | undefined;
+  for (const sync of syncs) {
+    if (!sync.lastRun) continue;
+    const newer = !last?.lastRun || sync.lastRun.finishedAt > last.lastRun.finishedAt;
+    const tie = last?.lastRun && sync.lastRun.finishedAt === last.lastRun.finishedAt && sync.id > last.id;
+    if (newer || tie) last = sync;
+  }
+  return last?.id;
 }
 
 function assertDeliverable(settings: Settings): void {

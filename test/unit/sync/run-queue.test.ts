@@ -1,57 +1,52 @@
 /** The run queue: one run at a time, fair between cohorts, with each waiting sync's place and ETA. */
 import { describe, expect, it } from 'vitest';
-import { pickNext, queuedProgress, RunQueue, runOrder, type Candidate } from '../../../lib/sync/run-queue';
+import { pickNext, queuedProgress, RunQueue, runOrder } from '../../../lib/sync/run-queue';
 
 describe('the order', () => {
-  it('never-run syncs first, then least recently run, arrival breaking ties', () => {
-    const order = runOrder([
-      { syncId: 'recent', lastRunAt: 300, arrival: 0 },
-      { syncId: 'old', lastRunAt: 100, arrival: 1 },
-      { syncId: 'new-b', arrival: 3 },
-      { syncId: 'new-a', arrival: 2 },
-      { syncId: 'old-too', lastRunAt: 100, arrival: 4 },
-    ]);
-    expect(order.map((candidate) => candidate.syncId)).toEqual(['new-a', 'new-b', 'old', 'old-too', 'recent']);
+  it('round-robin by sync id, going on after the sync whose run last took its turn', () => {
+    expect(runOrder(['1:5', '1:2', '1:9', '1:7'], '1:5')).toEqual(['1:7', '1:9', '1:2', '1:5']);
+    expect(runOrder(['1:5', '1:2'])).toEqual(['1:2', '1:5']);
+    expect(runOrder(['1:5', '1:2'], '1:9')).toEqual(['1:2', '1:5']);
     expect(pickNext([])).toBeUndefined();
   });
 
+  const SYNCS = Array.from({ length: 20 }, (_, index) => `sync-${String(index).padStart(2, '0')}`);
+
   /**
    * 20 dynamic syncs whose alarms fire in the same order every period, and a query budget that lets
-   * 5 runs through per period; a run the budget refuses leaves the queue and comes back with its
-   * next alarm. Taken in alarm order, the first five take the freed queries every time.
+   * `capacity(period)` runs through; a run the budget refuses leaves the queue and comes back with
+   * its next alarm.
    */
-  function simulate(order: (candidates: Candidate[]) => Candidate[], periods: number) {
-    const lastRunAt = new Map<string, number>();
-    const runs = new Map<string, number[]>();
-    let clock = 0;
+  function simulate(order: (waiting: string[], history: { lastTurn?: string }) => string[], capacity: (period: number) => number, periods: number) {
+    const runs = new Map<string, number>(SYNCS.map((syncId) => [syncId, 0]));
+    let lastTurn: string | undefined;
     for (let period = 0; period < periods; period++) {
-      const waiting: Candidate[] = Array.from({ length: 20 }, (_, index) => ({
-        syncId: `sync-${index}`,
-        arrival: index,
-        lastRunAt: lastRunAt.get(`sync-${index}`),
-      }));
-      for (const candidate of order(waiting).slice(0, 5)) {
-        lastRunAt.set(candidate.syncId, ++clock);
-        runs.set(candidate.syncId, [...(runs.get(candidate.syncId) ?? []), period]);
+      for (const syncId of order([...SYNCS], { lastTurn }).slice(0, capacity(period))) {
+        runs.set(syncId, runs.get(syncId)! + 1);
+        lastTurn = syncId;
       }
     }
-    return runs;
+    return [...runs.values()];
   }
+  const inAlarmOrder = (waiting: string[]) => waiting;
+  const roundRobin = (waiting: string[], { lastTurn }: { lastTurn?: string }) => runOrder(waiting, lastTurn);
 
-  it('the starvation case: in alarm order 15 of 20 syncs never run', () => {
-    const byArrival = (candidates: Candidate[]) => [...candidates].sort((a, b) => a.arrival - b.arrival);
-    const runs = simulate(byArrival, 12);
-    expect(runs.size).toBe(5);
+  it('the starvation case: in alarm order, 5 runs a period go to the same 5 syncs', () => {
+    const runs = simulate(inAlarmOrder, () => 5, 12);
+    expect(runs.filter((count) => count === 0)).toHaveLength(15);
   });
 
-  it('is gone: least recently run first gives every sync a run every 4 periods, in turn', () => {
-    const runs = simulate(runOrder, 12);
-    expect(runs.size).toBe(20);
-    for (const periods of runs.values()) {
-      expect(periods).toHaveLength(3);
-      const gaps = periods.slice(1).map((period, index) => period - periods[index]!);
-      expect(gaps.every((gap) => gap === 4)).toBe(true);
-    }
+  it('is gone: round-robin gives every sync a run every 4 periods', () => {
+    expect(simulate(roundRobin, () => 5, 12)).toEqual(SYNCS.map(() => 3));
+  });
+
+  it('stays gone when the budget frees unevenly: everyone runs, then half, then none', () => {
+    // The hourly budget, spent and freed in 15-minute periods: 20, 20, 10 and 0 runs, again and again.
+    const capacity = (period: number) => [20, 20, 10, 0][period % 4]!;
+    const fair = simulate(roundRobin, capacity, 12);
+    expect(Math.max(...fair) - Math.min(...fair)).toBeLessThanOrEqual(1);
+    const unfair = simulate(inAlarmOrder, capacity, 12);
+    expect(Math.max(...unfair) - Math.min(...unfair)).toBe(3);
   });
 });
 
@@ -73,7 +68,7 @@ describe('queued places and ETAs', () => {
 });
 
 describe('RunQueue', () => {
-  function harness(lastRuns: Record<string, number> = {}) {
+  function harness(lastTurn?: string, deferred: string[] = []) {
     const log: string[] = [];
     const changes: { waiting: readonly string[]; current?: string }[] = [];
     const gates = new Map<string, () => void>();
@@ -82,50 +77,56 @@ describe('RunQueue', () => {
     let peak = 0;
     const queue = new RunQueue({
       run: (syncId, signal) =>
-        new Promise<void>((resolve) => {
+        new Promise<boolean>((resolve) => {
           running++;
           peak = Math.max(peak, running);
           log.push(`start ${syncId}`);
           signals.set(syncId, signal);
-          const finish = () => {
+          const finish = (tookTurn: boolean) => {
             running--;
             log.push(`end ${syncId}`);
-            resolve();
+            resolve(tookTurn);
           };
-          gates.set(syncId, finish);
-          signal.addEventListener('abort', finish, { once: true });
+          gates.set(syncId, () => finish(true));
+          signal.addEventListener('abort', () => finish(false), { once: true });
         }),
       keepAlive: () => {
         log.push('keep-alive');
         return () => log.push('let go');
       },
-      lastRunAt: async () => new Map(Object.entries(lastRuns)),
+      lastTurn: async () => lastTurn,
+      deferred: async () => [...deferred],
       onBusy: async () => void log.push('busy'),
       onIdle: async () => void log.push('idle'),
       onChange: async (waiting, current) => void changes.push({ waiting, current }),
     });
+    const startCount = (syncId: string) => log.filter((line) => line === `start ${syncId}`).length;
     const started = (syncId: string) => expect.poll(() => log.includes(`start ${syncId}`)).toBe(true);
-    return { queue, log, changes, gates, signals, started, peak: () => peak };
+    return { queue, log, changes, gates, signals, started, startCount, peak: () => peak };
   }
 
-  it('runs one at a time, the least recently run next, and keeps the worker alive while it runs', async () => {
-    const { queue, log, gates, started, peak } = harness({ a: 10, b: 30, c: 20 });
-    queue.enqueue('a');
-    await started('a');
+  it('runs one at a time, taking turns after the last sync that ran, and keeps the worker alive while it runs', async () => {
+    // After a worker start the turns go on after "c", the sync whose run finished last.
+    const { queue, log, gates, started, peak } = harness('c');
     queue.enqueue('b');
+    await started('b');
+    queue.enqueue('a');
+    queue.enqueue('d');
     queue.enqueue('c');
-    gates.get('a')!();
+    gates.get('b')!();
     await started('c');
     gates.get('c')!();
-    await started('b');
-    gates.get('b')!();
+    await started('d');
+    gates.get('d')!();
+    await started('a');
+    gates.get('a')!();
     await queue.idle();
-    expect(log.filter((line) => line.startsWith('start'))).toEqual(['start a', 'start c', 'start b']);
+    expect(log.filter((line) => line.startsWith('start'))).toEqual(['start b', 'start c', 'start d', 'start a']);
     expect(peak()).toBe(1);
     expect(log[0]).toBe('busy');
     expect(log.at(-1)).toBe('idle');
-    expect(log.filter((line) => line === 'keep-alive')).toHaveLength(3);
-    expect(log.filter((line) => line === 'let go')).toHaveLength(3);
+    expect(log.filter((line) => line === 'keep-alive')).toHaveLength(4);
+    expect(log.filter((line) => line === 'let go')).toHaveLength(4);
   });
 
   it('does not queue a sync twice, nor behind its own run', async () => {
@@ -160,18 +161,63 @@ describe('RunQueue', () => {
   });
 
   it('tells who waits, in run order, and who runs', async () => {
-    const { queue, changes, gates, started } = harness({ b: 5, c: 1 });
-    queue.enqueue('a');
-    await started('a');
+    const { queue, changes, gates, started } = harness();
     queue.enqueue('b');
+    await started('b');
+    queue.enqueue('a');
     queue.enqueue('c');
-    await expect.poll(() => changes.at(-1)).toEqual({ waiting: ['c', 'b'], current: 'a' });
-    gates.get('a')!();
+    await expect.poll(() => changes.at(-1)).toEqual({ waiting: ['c', 'a'], current: 'b' });
+    gates.get('b')!();
     await started('c');
-    await expect.poll(() => changes.at(-1)).toEqual({ waiting: ['b'], current: 'c' });
+    await expect.poll(() => changes.at(-1)).toEqual({ waiting: ['a'], current: 'c' });
     gates.get('c')!();
+    await started('a');
+    gates.get('a')!();
+    await queue.idle();
+  });
+
+  it('a run that could not take its turn (the budget) does not move the turns on', async () => {
+    const { queue, log, signals, gates, started } = harness();
+    queue.enqueue('b');
+    await started('b');
+    queue.enqueue('a');
+    queue.enqueue('c');
+    // b is stopped before it took its turn: the turns still go on from the start, a first.
+    queue.abort('b');
+    queue.enqueue('b');
+    expect(signals.get('b')!.aborted).toBe(true);
+    await started('a');
+    gates.get('a')!();
+    await expect.poll(() => log.filter((line) => line.startsWith('start'))).toEqual(['start b', 'start a', 'start b']);
+    gates.get('b')!();
+    await started('c');
+    gates.get('c')!();
+    await queue.idle();
+  });
+
+  it('a sync waiting for the budget keeps its turn: an alarm firing while the queue is idle does not go first', async () => {
+    // "c" ran last; "d" waits for the budget; "a" fires its alarm. The turns go on with "d".
+    const { queue, log, gates, started } = harness('c', ['d']);
+    queue.enqueue('a');
+    await started('d');
+    gates.get('d')!();
+    await started('a');
+    gates.get('a')!();
+    await queue.idle();
+    expect(log.filter((line) => line.startsWith('start'))).toEqual(['start d', 'start a']);
+  });
+
+  it('a deferred sync refused again is not retried until another run takes its turn', async () => {
+    const { queue, log, signals, gates, started, startCount } = harness(undefined, ['a']);
+    queue.enqueue('b');
+    await started('a');
+    // Refused (the budget is still used up): it could not take its turn.
+    queue.abort('a');
+    expect(signals.get('a')!.aborted).toBe(true);
     await started('b');
     gates.get('b')!();
     await queue.idle();
+    expect(startCount('a')).toBe(1);
+    expect(log.filter((line) => line.startsWith('start'))).toEqual(['start a', 'start b']);
   });
 });
