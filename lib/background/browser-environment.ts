@@ -56,6 +56,8 @@ export function browserEnvironment(): Environment {
       await browser.action.setBadgeText({ text });
       if (text && color) await browser.action.setBadgeBackgroundColor({ color });
     },
+    // Alarms set at the same time fire within a few milliseconds of each other.
+    queueGatherMs: 300,
     keepAlive: () => {
       const timer = setInterval(() => void browser.runtime.getPlatformInfo(), KEEP_ALIVE_EVERY_MS);
       return () => clearInterval(timer);

@@ -47,6 +47,8 @@ export interface Environment {
   setBadge: (badge: Badge) => Promise<void>;
   /** Keeps the worker alive while a run goes on; returns the function that lets it go. */
   keepAlive: () => () => void;
+  /** How long an idle run queue gathers alarms that fire together before it picks (lib/sync/run-queue.ts). */
+  queueGatherMs?: number;
 }
 
 export const DYNAMIC_PERIOD_MINUTES = 15;

@@ -69,6 +69,11 @@ export interface RunQueueDeps {
   onIdle(): Promise<void>;
   /** The queue changed: `waiting` in run order, and the sync running now. */
   onChange(waiting: readonly string[], current: string | undefined): Promise<void>;
+  /**
+   * How long an idle queue waits before its first run, so alarms that fire together all join the
+   * line before the turns are decided (the first of them would otherwise always go first).
+   */
+  gatherMs?: number;
 }
 
 export class RunQueue {
@@ -126,6 +131,7 @@ export class RunQueue {
       try {
         // An enqueue while the queue goes idle is run by the same drain, never left waiting.
         while (this.waiting.length > 0) {
+          if (this.deps.gatherMs) await new Promise((resolve) => setTimeout(resolve, this.deps.gatherMs));
           await this.deps.onBusy();
           while (this.waiting.length > 0) await this.runNext();
           await this.deps.onIdle();

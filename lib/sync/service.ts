@@ -52,6 +52,7 @@ export class SyncService {
         if ((await listActiveRuns()).every((run) => run.phase === 'reviewing')) await this.scheduler.stopResuming();
       },
       onChange: (waiting, current) => this.publishQueue(waiting, current),
+      gatherMs: env.queueGatherMs,
     });
   }
 

@@ -21,6 +21,8 @@ export interface EngineOptions extends EmulatorSetOptions {
   /** Every request gives up after this long (the clients' own timeouts are minutes). */
   fetchTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** The run queue's gathering time (none by default, so tests start runs at once). */
+  queueGatherMs?: number;
   /** Another storage than memory (the browser's, for tests that go through the router). */
   storage?: (indexedDB: IDBFactory) => EngineStorage;
 }
@@ -36,6 +38,7 @@ export async function startEngine(options: EngineOptions = {}) {
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => {}, ...options.retry },
     now: () => Date.now(),
     periodMinutes: 15,
+    queueGatherMs: options.queueGatherMs,
     indexedDB,
     ...(options.storage ? { storage: options.storage(indexedDB) } : {}),
   });

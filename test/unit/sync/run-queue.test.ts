@@ -1,5 +1,5 @@
 /** The run queue: one run at a time, fair between cohorts, with each waiting sync's place and ETA. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { pickNext, queuedProgress, RunQueue, runOrder } from '../../../lib/sync/run-queue';
 
 describe('the order', () => {
@@ -68,7 +68,7 @@ describe('queued places and ETAs', () => {
 });
 
 describe('RunQueue', () => {
-  function harness(lastTurn?: string, deferred: string[] = []) {
+  function harness(lastTurn?: string, deferred: string[] = [], gatherMs?: number) {
     const log: string[] = [];
     const changes: { waiting: readonly string[]; current?: string }[] = [];
     const gates = new Map<string, () => void>();
@@ -99,6 +99,7 @@ describe('RunQueue', () => {
       onBusy: async () => void log.push('busy'),
       onIdle: async () => void log.push('idle'),
       onChange: async (waiting, current) => void changes.push({ waiting, current }),
+      gatherMs,
     });
     const startCount = (syncId: string) => log.filter((line) => line === `start ${syncId}`).length;
     const started = (syncId: string) => expect.poll(() => log.includes(`start ${syncId}`)).toBe(true);
@@ -219,5 +220,28 @@ describe('RunQueue', () => {
     await queue.idle();
     expect(startCount('a')).toBe(1);
     expect(log.filter((line) => line.startsWith('start'))).toEqual(['start a', 'start b']);
+  });
+
+  it('an idle queue gathers alarms that fire together before it picks, so the first to fire does not always go first', async () => {
+    vi.useFakeTimers();
+    try {
+      // "a" ran last; "a" fires, then "b" a moment later. Without gathering, "a" would already run.
+      const { queue, log, gates } = harness('a', [], 20);
+      const starts = () => log.filter((line) => line.startsWith('start'));
+      queue.enqueue('a');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(starts()).toEqual([]);
+      queue.enqueue('b');
+      await vi.advanceTimersByTimeAsync(20);
+      expect(starts()).toEqual(['start b']);
+      gates.get('b')!();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(starts()).toEqual(['start b', 'start a']);
+      gates.get('a')!();
+      await vi.advanceTimersByTimeAsync(0);
+      await queue.idle();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
