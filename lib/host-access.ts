@@ -14,17 +14,7 @@ export async function missingHostAccess(): Promise<string[]> {
   return HOST_PERMISSIONS.filter((_origin, index) => !granted[index]);
 }
 
-/** `https://*.amazonaws.com/*` → `*.amazonaws.com`, for messages. */
-export function hostOf(pattern: string): string {
-  return pattern.replace(/^https:\/\//, '').replace(/\/\*$/, '');
-}
-
-export function hostAccessMessage(missing: readonly string[]): string {
-  return (
-    `The browser does not let Cohort Sync reach ${missing.map(hostOf).join(', ')}. ` +
-    'Open Cohort Sync’s settings and press “Allow access”, then resume the sync.'
-  );
-}
+export { hostAccessMessage, hostOf } from './host-access-text';
 
 /** Asks the browser for the missing hosts; call from a click. True when all are granted after. */
 export async function requestHostAccess(missing: readonly string[]): Promise<boolean> {

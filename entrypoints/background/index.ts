@@ -1,6 +1,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
-import { browserEnvironment } from '../../lib/sync/environment';
+import { browserEnvironment } from '../../lib/background/browser-environment';
 import { SyncService } from '../../lib/sync/service';
 import { createRouter } from './router';
 import { senderKind } from './senders';
@@ -13,7 +13,7 @@ export default defineBackground({
     const env = browserEnvironment();
     const service = new SyncService(env);
     const route = createRouter(service, env, Date.now());
-    const state = createStateBroadcaster(readStateView, senderKind);
+    const state = createStateBroadcaster(() => readStateView(env.storage), senderKind);
 
     // Listeners are registered synchronously, as MV3 requires for a worker woken by an event.
     browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));

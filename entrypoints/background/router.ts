@@ -9,8 +9,8 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { hostAccessMessage } from '../../lib/host-access';
-import { MessageSchema, SENDERS, type Message, type MessageOf, type MessageType, type Replies, type Reply } from '../../lib/messages';
-import { readAppState, updateAppState } from '../../lib/storage/app-state';
+import { MessageSchema, SENDERS, type Message, type MessageOf, type MessageType, type Replies, type Reply, type SyncView } from '../../lib/messages';
+import type { Sync } from '../../lib/storage/schema';
 import { listHistory } from '../../lib/storage/runs';
 import { mixpanelClient, NotConnectedError } from '../../lib/sync/clients';
 import { cachedCohorts, previewCohort } from '../../lib/sync/cohorts';
@@ -40,33 +40,38 @@ async function assertHostAccess(env: Environment): Promise<void> {
   if (missing.length > 0) throw new Error(hostAccessMessage(missing));
 }
 
-async function disconnectService(which: 'clevertap' | 'mixpanel', { service }: RouterContext): Promise<null> {
-  await disconnect(which);
+async function disconnectService(which: 'clevertap' | 'mixpanel', { service, env }: RouterContext): Promise<null> {
+  await disconnect(which, env);
   await service.pauseAll(which === 'clevertap' ? 'CleverTap disconnected' : 'Mixpanel disconnected');
   return null;
 }
 
+/** A command's reply: the sync as pages show it, with its live progress. */
+async function syncView(sync: Sync, { env }: RouterContext): Promise<SyncView> {
+  const progress = (await env.storage.progress.list()).find((record) => record.syncId === sync.id);
+  return toSyncView(sync, progress);
+}
+
 export const handlers: Handlers = {
   ping: async (_message, { startedAt }) => ({ startedAt }),
-  'state.get': () => readStateView(),
+  'state.get': (_message, { env }) => readStateView(env.storage),
   'cohorts.list': async (message, { env }) => {
-    const { connections } = await readAppState();
+    const { connections } = await env.storage.appState.read();
     if (!connections.mixpanel) throw new NotConnectedError('mixpanel');
     const client = await mixpanelClient(connections, env);
-    return cachedCohorts(connections.mixpanel.projectId, env.now(), () => client.listCohorts(), message.refresh);
+    return cachedCohorts(env, connections.mixpanel.projectId, () => client.listCohorts(), message.refresh);
   },
   'cohort.preview': async (message, { env }) =>
-    previewCohort(await mixpanelClient((await readAppState()).connections, env), message.cohortId),
-  'sync.start': async (message, { service }) =>
-    toSyncView(await service.start(message.cohortId, message.cohortName, message.syncType)),
-  'sync.now': async (message, { service }) => toSyncView(await service.syncNow(message.syncId)),
-  'sync.pause': async (message, { service }) => toSyncView(await service.pause(message.syncId)),
-  'sync.resume': async (message, { service }) => toSyncView(await service.resume(message.syncId)),
+    previewCohort(await mixpanelClient((await env.storage.appState.read()).connections, env), message.cohortId),
+  'sync.start': async (message, ctx) => syncView(await ctx.service.start(message.cohortId, message.cohortName, message.syncType), ctx),
+  'sync.now': async (message, ctx) => syncView(await ctx.service.syncNow(message.syncId), ctx),
+  'sync.pause': async (message, ctx) => syncView(await ctx.service.pause(message.syncId), ctx),
+  'sync.resume': async (message, ctx) => syncView(await ctx.service.resume(message.syncId), ctx),
   'sync.stop': async (message, { service }) => {
     await service.stop(message.syncId);
     return null;
   },
-  'sync.review': async (message, { service }) => toSyncView(await service.review(message.syncId, message.decision)),
+  'sync.review': async (message, ctx) => syncView(await ctx.service.review(message.syncId, message.decision), ctx),
   'history.get': async (message) => (await listHistory(message.syncId)).map(toRunRecordView),
   'history.csv': (message) => runChangesCsv(message.runId),
   'clevertap.connect': async ({ type: _type, ...input }, { env }) => {
@@ -79,8 +84,8 @@ export const handlers: Handlers = {
   },
   'clevertap.disconnect': (_message, ctx) => disconnectService('clevertap', ctx),
   'mixpanel.disconnect': (_message, ctx) => disconnectService('mixpanel', ctx),
-  'settings.save': async ({ settings }) => {
-    await updateAppState((state) => ({ ...state, settings }));
+  'settings.save': async ({ settings }, { env }) => {
+    await env.storage.appState.update((state) => ({ ...state, settings }));
     return settings;
   },
   'options.open': async () => {

@@ -5,27 +5,18 @@
  */
 import type {
   ConnectionsView,
-  RunPhase,
   RunRecordView,
   RunSummaryView,
   StateView,
   SyncStatusView,
   SyncView,
 } from '../../lib/messages';
-import type { AppState, RunSummary, Sync } from '../../lib/storage/schema';
+import type { RunProgress } from '../../lib/storage/progress';
+import type { AppState, LastRun, RunSummary, Sync } from '../../lib/storage/schema';
 
-/**
- * A run's progress as the engine keeps it, under `progress:<syncId>` in storage.session: written
- * on every tick, so the synced state itself is written on status changes only.
- */
-export type ProgressRecord =
-  | { syncId: string; kind: 'running'; phase: 'reading' | 'delivering'; done: number; total: number; etaAt?: number; updatedAt: number }
-  | { syncId: string; kind: 'queued'; place: number; etaAt?: number; updatedAt: number };
-
-export const PROGRESS_KEY_PREFIX = 'progress:';
-
-export function toRunSummaryView(run: RunSummary): RunSummaryView {
-  const { rejections: _rejections, ...summary } = run;
+/** A run without its rejections: the app state's last run has none, a history record keeps them. */
+export function toRunSummaryView(run: LastRun | RunSummary): RunSummaryView {
+  const { rejections: _rejections, ...summary } = run as RunSummary;
   return summary;
 }
 
@@ -46,7 +37,7 @@ type StoredState = Sync['status']['state'];
 const RUNNING_OVER: ReadonlySet<StoredState> = new Set(['running', 'scheduled', 'synced', 'failed']);
 const QUEUED_OVER: ReadonlySet<StoredState> = new Set(['scheduled', 'synced', 'failed']);
 
-function statusView(status: Sync['status'], progress: ProgressRecord | undefined): SyncStatusView {
+function statusView(status: Sync['status'], progress: RunProgress | undefined): SyncStatusView {
   if (progress?.kind === 'running' && RUNNING_OVER.has(status.state)) {
     return withEta({ state: 'running', phase: progress.phase, done: progress.done, total: progress.total }, progress.etaAt);
   }
@@ -54,14 +45,9 @@ function statusView(status: Sync['status'], progress: ProgressRecord | undefined
     return withEta({ state: 'queued', place: progress.place }, progress.etaAt);
   }
   switch (status.state) {
-    case 'running': {
-      // Until every run keeps its progress in a record, the stored status may still carry it.
-      const stored: { phase?: RunPhase; done?: number; total?: number; etaAt?: number } = status;
-      return withEta(
-        { state: 'running', phase: stored.phase ?? 'reading', done: stored.done ?? 0, total: stored.total ?? 0 },
-        stored.etaAt,
-      );
-    }
+    case 'running':
+      // The run has started but written no progress yet.
+      return { state: 'running', phase: 'reading', done: 0, total: 0 };
     case 'paused':
     case 'failed':
       return { state: status.state, reason: status.reason };
@@ -72,7 +58,7 @@ function statusView(status: Sync['status'], progress: ProgressRecord | undefined
   }
 }
 
-export function toSyncView(sync: Sync, progress?: ProgressRecord): SyncView {
+export function toSyncView(sync: Sync, progress?: RunProgress): SyncView {
   const view: SyncView = {
     id: sync.id,
     projectId: sync.projectId,
@@ -94,29 +80,11 @@ function toConnectionsView({ clevertap, mixpanel }: AppState['connections']): Co
 }
 
 /** The one view every page gets, from the stored state and the runs' progress records. */
-export function toStateView(state: AppState, progress: readonly ProgressRecord[] = []): StateView {
+export function toStateView(state: AppState, progress: readonly RunProgress[] = []): StateView {
   const bySync = new Map(progress.map((record) => [record.syncId, record]));
   return {
     connections: toConnectionsView(state.connections),
     settings: state.settings,
     syncs: state.syncs.map((sync) => toSyncView(sync, bySync.get(sync.id))),
   };
-}
-
-/** The progress records among `storage.session`'s items; anything else under the prefix is ignored. */
-export function progressRecords(items: Record<string, unknown>): ProgressRecord[] {
-  return Object.entries(items)
-    .filter(([key]) => key.startsWith(PROGRESS_KEY_PREFIX))
-    .map(([, value]) => value)
-    .filter(isProgressRecord);
-}
-
-function isProgressRecord(value: unknown): value is ProgressRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  const number = (key: string) => typeof record[key] === 'number' && Number.isFinite(record[key]);
-  const eta = record['etaAt'] === undefined || number('etaAt');
-  if (typeof record['syncId'] !== 'string' || !number('updatedAt') || !eta) return false;
-  if (record['kind'] === 'running') return (record['phase'] === 'reading' || record['phase'] === 'delivering') && number('done') && number('total');
-  return record['kind'] === 'queued' && number('place');
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { forEachConcurrent } from '../http/concurrency';
 import { ApiError, isApiError, kindForStatus, type ApiErrorKind } from '../http/errors';
 import { fetchJson, type Fetch } from '../http/fetch-json';
-import { DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from '../http/retry';
+import { abortableWait, DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from '../http/retry';
 import type { Rejection } from '../shapes';
 import { customListCsv } from './csv';
 import { describeCleverTapError, scrub, serverText } from './messages';
@@ -254,8 +254,7 @@ export class CleverTapClient {
       if (seen === 'unknown') return [];
       missing = missing.filter((identity) => !seen.has(identity));
       if (missing.length === 0 || round >= PROFILE_WAIT_MS.length) break;
-      await wait(PROFILE_WAIT_MS[round]!);
-      options.signal?.throwIfAborted();
+      await abortableWait(wait, PROFILE_WAIT_MS[round]!, options.signal);
     }
     return missing;
   }
@@ -471,7 +470,7 @@ export class CleverTapClient {
         signal?.throwIfAborted();
         throw error;
       }
-    }, this.retry);
+    }, this.retry, signal);
   }
 
   /** Gives network, timeout and contract failures the name of the step they happened in. */

@@ -177,7 +177,7 @@ export class MixpanelClient {
       } finally {
         release();
       }
-    }, this.options.retry ?? DEFAULT_RETRY);
+    }, this.options.retry ?? DEFAULT_RETRY, signal);
   }
 
   /** Waits for the gate, but gives up at once on abort (handing back the slot when it comes). */

@@ -2,7 +2,7 @@
  * The extension's IndexedDB database. It lives in the extension's own origin, so neither
  * Mixpanel's pages nor our content script can open it: secrets and member data stay here.
  */
-import { request } from './idb';
+import { unwrap, wrap, type IDBPDatabase } from 'idb';
 import { bucketOf, identityHash } from './identity-hash';
 
 export const DB_NAME = 'cohort-sync';
@@ -31,39 +31,70 @@ export const STORES = {
   hashes: 'hashes',
 } as const;
 
-let opening: Promise<IDBDatabase> | undefined;
+let factory: IDBFactory | undefined;
+let opening: Promise<IDBPDatabase> | undefined;
 
-export function openDb(): Promise<IDBDatabase> {
-  opening ??= (async () => {
-    const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = (event) => {
-      const db = req.result;
-      if (event.oldVersion < 1) {
-        db.createObjectStore(STORES.secrets, { keyPath: 'service' });
-        db.createObjectStore(STORES.committed, { keyPath: 'syncId' });
-        db.createObjectStore(STORES.runs, { keyPath: 'syncId' });
-        db.createObjectStore(STORES.history, { keyPath: 'runId' }).createIndex('bySync', ['syncId', 'startedAt']);
-      }
-      // Version 2 stores changes in chunks; per-member change records of version 1 are dropped.
-      if (event.oldVersion < 2 && db.objectStoreNames.contains(STORES.changes)) db.deleteObjectStore(STORES.changes);
-      if (event.oldVersion < 2) db.createObjectStore(STORES.changes, { keyPath: ['runId', 'op', 'chunk'] });
-      // Version 3 stores snapshots in bucketed pieces; members of earlier versions move over.
-      if (event.oldVersion < 3) {
-        db.createObjectStore(STORES.snapshots, { keyPath: ['snapshot', 'bucket', 'piece'] });
-        db.createObjectStore(STORES.early, { keyPath: 'snapshot' });
-        db.createObjectStore(STORES.hashes, { keyPath: 'snapshot' });
-        if (event.oldVersion >= 1) migrateMembers(req.transaction!);
-      }
-    };
-    const db = await request(req);
-    // Another copy of the extension (an update) wants a newer schema: let it have the database.
-    db.onversionchange = () => {
-      db.close();
-      opening = undefined;
-    };
-    return db;
-  })();
+/** The IndexedDB the engine is given (the browser's, or fake-indexeddb under Node). */
+export function useIndexedDb(next: IDBFactory): void {
+  if (factory === next) return;
+  factory = next;
+  opening = undefined;
+}
+
+/** The database through `idb`: promises, `tx.done`, typed helpers. */
+export function openIdb(): Promise<IDBPDatabase> {
+  opening ??= open(factory ?? globalThis.indexedDB).catch((error: unknown) => {
+    opening = undefined;
+    throw error;
+  });
   return opening;
+}
+
+/** The same connection, unwrapped, for the few places where raw IndexedDB is measurably better. */
+export async function openDb(): Promise<IDBDatabase> {
+  return unwrap(await openIdb());
+}
+
+/**
+ * idb's `openDB`, but on the injected factory (openDB always uses the global `indexedDB`):
+ * `wrap` turns the request into a promise, and the same blocked / blocking handlers apply.
+ */
+async function open(from: IDBFactory): Promise<IDBPDatabase> {
+  const req = from.open(DB_NAME, DB_VERSION);
+  req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion, req.transaction!);
+  // An older copy of the extension still holds the database; its `versionchange` handler closes it.
+  req.onblocked = () => console.warn('Cohort Sync’s database is waiting for an older connection to close');
+  const db = (await wrap(req)) as IDBPDatabase;
+  // Blocking: another copy of the extension (an update) wants a newer schema, so let it have the database.
+  db.addEventListener('versionchange', () => {
+    db.close();
+    opening = undefined;
+  });
+  // Terminated (the browser closed it, e.g. storage cleared): the next call opens it again.
+  db.addEventListener('close', () => {
+    opening = undefined;
+  });
+  return db;
+}
+
+function upgrade(db: IDBDatabase, oldVersion: number, tx: IDBTransaction): void {
+  if (oldVersion < 1) {
+    db.createObjectStore(STORES.secrets, { keyPath: 'service' });
+    db.createObjectStore(STORES.committed, { keyPath: 'syncId' });
+    db.createObjectStore(STORES.runs, { keyPath: 'syncId' });
+    db.createObjectStore(STORES.history, { keyPath: 'runId' }).createIndex('bySync', ['syncId', 'startedAt']);
+  }
+  // Version 2 stores changes in chunks; per-member change records of version 1 are dropped.
+  if (oldVersion < 2 && db.objectStoreNames.contains(STORES.changes)) db.deleteObjectStore(STORES.changes);
+  if (oldVersion < 2) db.createObjectStore(STORES.changes, { keyPath: ['runId', 'op', 'chunk'] });
+  // Version 3 stores snapshots in bucketed pieces; members of earlier versions move over.
+  if (oldVersion < 3) {
+    db.createObjectStore(STORES.snapshots, { keyPath: ['snapshot', 'bucket', 'piece'] });
+    db.createObjectStore(STORES.early, { keyPath: 'snapshot' });
+    db.createObjectStore(STORES.hashes, { keyPath: 'snapshot' });
+    // A cursor over the old store inside the upgrade transaction: raw, as idb adds nothing here.
+    if (oldVersion >= 1) migrateMembers(tx);
+  }
 }
 
 interface LegacyMemberRow {
@@ -100,7 +131,8 @@ function migrateMembers(tx: IDBTransaction): void {
   };
 }
 
-/** For tests: forget the open handle so the next openDb starts afresh. */
+/** For tests: forget the open handle and the factory, so the next open starts afresh on `indexedDB`. */
 export function resetDbHandle(): void {
   opening = undefined;
+  factory = undefined;
 }

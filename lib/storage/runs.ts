@@ -3,8 +3,7 @@
  * members it staged, so a worker stopped at any instant resumes with nothing lost or counted twice.
  */
 import { z } from 'zod';
-import { openDb, STORES } from './db';
-import { done, request } from './idb';
+import { openIdb, STORES } from './db';
 import { RejectionSchema } from '../shapes';
 import { RunCountsSchema, RunSummarySchema, type RunCounts, type RunSummary } from './schema';
 
@@ -74,15 +73,12 @@ export function newRun(syncId: string, trigger: ActiveRun['trigger'], now: numbe
 }
 
 export async function getActiveRun(syncId: string): Promise<ActiveRun | undefined> {
-  const db = await openDb();
-  const raw = await request(db.transaction(STORES.runs).objectStore(STORES.runs).get(syncId));
-  const parsed = ActiveRunSchema.safeParse(raw);
+  const parsed = ActiveRunSchema.safeParse(await (await openIdb()).get(STORES.runs, syncId));
   return parsed.success ? parsed.data : undefined;
 }
 
 export async function listActiveRuns(): Promise<ActiveRun[]> {
-  const db = await openDb();
-  const raw = await request(db.transaction(STORES.runs).objectStore(STORES.runs).getAll());
+  const raw = await (await openIdb()).getAll(STORES.runs);
   return raw.flatMap((row) => {
     const parsed = ActiveRunSchema.safeParse(row);
     return parsed.success ? [parsed.data] : [];
@@ -90,16 +86,12 @@ export async function listActiveRuns(): Promise<ActiveRun[]> {
 }
 
 export async function saveRun(run: ActiveRun): Promise<void> {
-  const db = await openDb();
-  const tx = db.transaction(STORES.runs, 'readwrite');
-  tx.objectStore(STORES.runs).put(run);
-  await done(tx);
+  await (await openIdb()).put(STORES.runs, run);
 }
 
 export async function listHistory(syncId: string): Promise<RunSummary[]> {
-  const db = await openDb();
-  const index = db.transaction(STORES.history).objectStore(STORES.history).index('bySync');
-  const raw = await request(index.getAll(IDBKeyRange.bound([syncId, 0], [syncId, Infinity])));
+  const db = await openIdb();
+  const raw = await db.getAllFromIndex(STORES.history, 'bySync', IDBKeyRange.bound([syncId, 0], [syncId, Infinity]));
   return raw
     .flatMap((row) => {
       const parsed = RunSummarySchema.safeParse(row);
@@ -109,8 +101,6 @@ export async function listHistory(syncId: string): Promise<RunSummary[]> {
 }
 
 export async function getHistoryRun(runId: string): Promise<RunSummary | undefined> {
-  const db = await openDb();
-  const raw = await request(db.transaction(STORES.history).objectStore(STORES.history).get(runId));
-  const parsed = RunSummarySchema.safeParse(raw);
+  const parsed = RunSummarySchema.safeParse(await (await openIdb()).get(STORES.history, runId));
   return parsed.success ? parsed.data : undefined;
 }

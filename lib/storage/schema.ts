@@ -4,6 +4,7 @@
  * Nothing here holds a secret: passcode and service-account secret live in lib/storage/secrets.ts.
  */
 import { z } from 'zod';
+import { SettingsSchema } from '../settings';
 import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS } from '../regions';
 import { RejectionSchema } from '../shapes';
 
@@ -36,48 +37,8 @@ export const ConnectionsSchema = z.object({
 export type Connections = z.infer<typeof ConnectionsSchema>;
 export const NO_CONNECTIONS: Connections = { clevertap: null, mixpanel: null };
 
-export const DELIVERY_MODES = ['segment', 'property', 'both'] as const;
-export type DeliveryMode = (typeof DELIVERY_MODES)[number];
-
-const eventName = z
-  .string()
-  .trim()
-  .min(1, 'Give the event a name.')
-  .max(512, 'CleverTap event names are at most 512 characters.');
-
-export const SettingsSchema = z.object({
-  deliveryMode: z.enum(DELIVERY_MODES),
-  segmentPrefix: z.string().max(100, 'Keep the prefix under 100 characters.'),
-  propertyName: z
-    .string()
-    .trim()
-    .min(1, 'The property needs a name.')
-    .max(120, 'CleverTap property names are at most 120 characters.'),
-  events: z.object({ enabled: z.boolean(), added: eventName, removed: eventName }),
-  /** CleverTap mails the result of each custom-list upload to this address; required for Segment delivery. */
-  notificationEmail: z.union([z.literal(''), z.email('Enter an email address, like admin@example.com.')]),
-  /** Share of the segment a run may remove before it waits for review. */
-  removalThreshold: z.number().min(0.01, 'Use at least 1 %.').max(1, 'Use at most 100 %.'),
-  queryBudget: z.object({
-    hourly: z.number().int().min(1, 'Allow at least 1 query an hour.').max(60, 'Mixpanel allows 60 queries an hour.'),
-    concurrent: z.number().int().min(1, 'Allow at least 1.').max(5, 'Mixpanel allows 5 concurrent queries.'),
-  }),
-  notifyOnFailure: z.boolean(),
-  historyLimit: z.number().int().min(1).max(1000),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
-
-export const DEFAULT_SETTINGS: Settings = {
-  deliveryMode: 'segment',
-  segmentPrefix: 'Mixpanel: ',
-  propertyName: 'Mixpanel Cohorts',
-  events: { enabled: false, added: 'Mixpanel Cohort Entered', removed: 'Mixpanel Cohort Exited' },
-  notificationEmail: '',
-  removalThreshold: 0.5,
-  queryBudget: { hourly: 50, concurrent: 3 },
-  notifyOnFailure: true,
-  historyLimit: 100,
-};
+// Settings cross the boundary (settings.save): declared once in lib/settings.ts, kept as they are.
+export { DEFAULT_SETTINGS, DELIVERY_MODES, SettingsSchema, type DeliveryMode, type Settings } from '../settings';
 
 export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
 export type SyncType = (typeof SYNC_TYPES)[number];
@@ -125,19 +86,23 @@ export const RunSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
+/** The last run as the app state keeps it: its rejections stay in the history (`history.get`). */
+export const LastRunSchema = RunSummarySchema.omit({ rejections: true });
+export type LastRun = z.infer<typeof LastRunSchema>;
+
+/** Drops what the app state does not keep of a finished run. */
+export function lastRunOf(summary: RunSummary): LastRun {
+  const { rejections: _rejections, ...rest } = summary;
+  return rest;
+}
+
 export const RUN_PHASES = ['reading', 'reviewing', 'delivering', 'committing'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
 export const SyncStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('scheduled') }),
-  z.object({
-    state: z.literal('running'),
-    phase: z.enum(RUN_PHASES),
-    done: z.number(),
-    total: z.number(),
-    /** Epoch ms when the run is expected to finish. */
-    etaAt: z.number().optional(),
-  }),
+  // Its progress lives under its own key (lib/storage/progress.ts): a tick never rewrites the state.
+  z.object({ state: z.literal('running') }),
   z.object({ state: z.literal('synced') }),
   z.object({ state: z.literal('paused'), reason: z.string() }),
   z.object({ state: z.literal('failed'), reason: z.string() }),
@@ -159,7 +124,7 @@ export const SyncSchema = z.object({
   type: z.enum(SYNC_TYPES),
   createdAt: z.number(),
   status: SyncStatusSchema,
-  lastRun: RunSummarySchema.optional(),
+  lastRun: LastRunSchema.optional(),
   /** Dynamic syncs only: when the alarm fires next. */
   nextRunAt: z.number().optional(),
   /** Set when the schedule cannot keep up with the query budget, with the time a run can next start. */

@@ -5,6 +5,7 @@
  * written as one record per bucket (a sorted array), all in one transaction. A bucket of a snapshot
  * is therefore a handful of reads, and the diff (lib/sync/diff.ts) works bucket by bucket, so memory
  * stays at one bucket's members for million-member cohorts.
+ * Raw IndexedDB here, not idb (lib/storage/db.ts): see the comments at stagePage and the change writer.
  */
 import { openDb, SNAPSHOT_BUCKETS, STORES } from './db';
 import { done, readRange, request } from './idb';
@@ -135,6 +136,8 @@ export async function stagePage(
 
   const hook = earlyHooks.get(snapshot);
   const early = hook && !hook.stopped ? hook : undefined;
+  // Raw: members, early adds and the checkpoint commit in one transaction that stays open across the
+  // duplicate look-ups; queueing puts without awaiting each keeps a 1,000-member page to one commit.
   const stores = [STORES.snapshots, STORES.runs, ...(early ? [STORES.early, STORES.changes] : [])];
   const tx = db.transaction(stores, 'readwrite');
   const store = tx.objectStore(STORES.snapshots);
@@ -354,6 +357,7 @@ export async function openChangeWriter(runId: string, after?: Pick<EarlyAdds, 'c
   const chunks: Record<ChangeOp, number> = { add: after?.chunks ?? 0, remove: 0 };
   const counts: Record<ChangeOp, number> = { add: chunks.add * CHANGE_CHUNK + pending.add.length, remove: 0 };
   let full: ChangeChunk[] = [];
+  // Raw: five chunks queued in one transaction and awaited once, which idb's per-call promises would not make faster.
   const flush = async () => {
     if (full.length === 0) return;
     const tx = db.transaction(STORES.changes, 'readwrite');

@@ -7,13 +7,12 @@
  * they do not count); a 429 that says the hour is used up while our own count has room proves
  * otherwise, and from then on they are counted.
  */
-import browser from 'webextension-polyfill';
 import { z } from 'zod';
 import type { QueryLoad } from '../http/errors';
 import type { QueryKind } from '../mixpanel/client';
+import type { StoredItem } from '../storage/items';
 
 const HOUR = 60 * 60 * 1000;
-const STORAGE_KEY = 'queryBudget';
 
 const BudgetStateSchema = z.object({
   /** When each counted query started, within the last hour. */
@@ -37,13 +36,18 @@ export interface BudgetLimits {
 export class QueryBudget {
   private inFlight = 0;
   private waiting: (() => void)[] = [];
-  private stateWrite: Promise<unknown> = Promise.resolve();
-
   constructor(
     readonly projectId: number,
     private limits: BudgetLimits,
+    /** Every project's budget, under one item: its writes are serialised per item, not per budget. */
+    private readonly item: StoredItem<Record<string, unknown>>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Queries waiting for a concurrency slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
 
   setLimits(limits: BudgetLimits): void {
     this.limits = limits;
@@ -123,36 +127,43 @@ export class QueryBudget {
   }
 
   private updateState(change: (state: BudgetState) => BudgetState): Promise<void> {
-    const next = this.stateWrite.then(async () => {
-      const updated = change(await this.load());
-      await this.save(updated);
+    const next = (writeChains.get(this.item) ?? Promise.resolve()).then(async () => {
+      const all = (await this.item.getValue()) ?? {};
+      const updated = change(parseBudget(all[String(this.projectId)]));
+      await this.item.setValue({ ...all, [String(this.projectId)]: updated });
     });
-    this.stateWrite = next.catch(() => undefined);
+    writeChains.set(this.item, next.catch(() => undefined));
     return next;
   }
 
   private async load(): Promise<BudgetState> {
-    const stored = await browser.storage.local.get(STORAGE_KEY);
-    const all = (stored[STORAGE_KEY] ?? {}) as Record<string, unknown>;
-    const parsed = BudgetStateSchema.safeParse(all[String(this.projectId)]);
-    return parsed.success ? parsed.data : { counted: [], countPagination: false };
-  }
-
-  private async save(state: BudgetState): Promise<void> {
-    const stored = await browser.storage.local.get(STORAGE_KEY);
-    const all = (stored[STORAGE_KEY] ?? {}) as Record<string, unknown>;
-    await browser.storage.local.set({ [STORAGE_KEY]: { ...all, [String(this.projectId)]: state } });
+    const all = (await this.item.getValue()) ?? {};
+    return parseBudget(all[String(this.projectId)]);
   }
 }
 
-const budgets = new Map<number, QueryBudget>();
+function parseBudget(raw: unknown): BudgetState {
+  const parsed = BudgetStateSchema.safeParse(raw);
+  return parsed.success ? parsed.data : { counted: [], countPagination: false };
+}
 
-/** One budget object per project in this worker, so every sync of a project shares its slots. */
-export function budgetFor(projectId: number, limits: BudgetLimits): QueryBudget {
-  let budget = budgets.get(projectId);
+/** Read-modify-writes of one item, in order: two projects' budgets never overwrite each other. */
+const writeChains = new WeakMap<object, Promise<unknown>>();
+const budgets = new WeakMap<object, Map<number, QueryBudget>>();
+
+/** One budget object per project and store, so every sync of a project shares its slots. */
+export function budgetFor(
+  projectId: number,
+  limits: BudgetLimits,
+  item: StoredItem<Record<string, unknown>>,
+  now: () => number,
+): QueryBudget {
+  let byProject = budgets.get(item);
+  if (!byProject) budgets.set(item, (byProject = new Map()));
+  let budget = byProject.get(projectId);
   if (!budget) {
-    budget = new QueryBudget(projectId, limits);
-    budgets.set(projectId, budget);
+    budget = new QueryBudget(projectId, limits, item, now);
+    byProject.set(projectId, budget);
   } else {
     budget.setLimits(limits);
   }

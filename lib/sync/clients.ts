@@ -1,25 +1,29 @@
-/** Builds API clients from the saved connections and secrets; only the background calls this. */
+/**
+ * Builds API clients from the saved connections and secrets; only the background calls this.
+ * Every Mixpanel client gets the project's query budget here, so a run, the cohort list and a
+ * preview all keep to the same hourly and concurrent share.
+ */
 import { CleverTapClient } from '../clevertap/client';
-import { MixpanelClient, type MixpanelClientOptions } from '../mixpanel/client';
+import { MixpanelClient } from '../mixpanel/client';
 import { readSecret } from '../storage/secrets';
 import type { Connections } from '../storage/schema';
+import { budgetFor } from './budget';
 import type { Environment } from './environment';
+import { NotConnectedError } from './errors';
 
-export class NotConnectedError extends Error {
-  override readonly name = 'NotConnectedError';
-  constructor(readonly service: 'clevertap' | 'mixpanel') {
-    super(service === 'clevertap' ? 'CleverTap disconnected' : 'Mixpanel disconnected');
-  }
-}
+export { NotConnectedError } from './errors';
 
 export async function mixpanelClient(
   connections: Connections,
   env: Environment,
-  options: Pick<MixpanelClientOptions, 'gate' | 'onRateLimited' | 'pageConcurrency'> = {},
+  /** Called for every query the budget lets through: the run's query count. */
+  onQuery?: () => void,
 ): Promise<MixpanelClient> {
   const connection = connections.mixpanel;
   const secret = connection && (await readSecret('mixpanel'));
   if (!connection || !secret) throw new NotConnectedError('mixpanel');
+  const { queryBudget } = (await env.storage.appState.read()).settings;
+  const budget = budgetFor(connection.projectId, queryBudget, env.storage.budget, () => env.now());
   return new MixpanelClient(
     {
       region: connection.region,
@@ -28,7 +32,17 @@ export async function mixpanelClient(
       projectId: connection.projectId,
       workspaceId: connection.workspaceId,
     },
-    { fetch: env.fetch, retry: env.retry, ...options },
+    {
+      fetch: env.fetch,
+      retry: env.retry,
+      gate: (kind) => {
+        onQuery?.();
+        return budget.gate(kind);
+      },
+      onRateLimited: budget.onRateLimited,
+      // As many pages in flight as the budget lets run at once.
+      pageConcurrency: queryBudget.concurrent,
+    },
   );
 }
 

@@ -2,15 +2,14 @@
  * The project's cohort list, cached so that opening menus never costs Mixpanel queries, and the
  * preview that tells how many members would be exported or skipped, and why.
  */
-import browser from 'webextension-polyfill';
 import { z } from 'zod';
 import type { Cohort, MixpanelClient } from '../mixpanel/client';
 import type { CohortPreview, CohortSummary } from '../messages';
 import { CohortSummarySchema } from '../shapes';
+import type { StoredItem } from '../storage/items';
 import { NO_SKIPS } from '../storage/schema';
 import { classifyProfile, OUTPUT_PROPERTIES } from './classify';
 
-const CACHE_KEY = 'cohortCache';
 /** Cohort lists change rarely; a refresh is one click away. */
 export const COHORT_CACHE_MS = 10 * 60 * 1000;
 
@@ -20,23 +19,29 @@ const CacheSchema = z.object({
   cohorts: z.array(CohortSummarySchema),
 });
 
-export async function saveCohortCache(projectId: number, cohorts: Cohort[], now: number): Promise<CohortSummary[]> {
+export async function saveCohortCache(
+  cache: StoredItem<unknown>,
+  projectId: number,
+  cohorts: Cohort[],
+  now: number,
+): Promise<CohortSummary[]> {
   const summaries = cohorts.map(({ id, name, count, description }) => ({ id, name, count, description }));
-  await browser.storage.local.set({ [CACHE_KEY]: { projectId, fetchedAt: now, cohorts: summaries } });
+  await cache.setValue({ projectId, fetchedAt: now, cohorts: summaries });
   return summaries;
 }
 
 export async function cachedCohorts(
+  env: { storage: { cohortCache: StoredItem<unknown> }; now: () => number },
   projectId: number,
-  now: number,
   fetchCohorts: () => Promise<Cohort[]>,
   refresh = false,
 ): Promise<{ cohorts: CohortSummary[]; fetchedAt: number }> {
-  const parsed = CacheSchema.safeParse((await browser.storage.local.get(CACHE_KEY))[CACHE_KEY]);
+  const now = env.now();
+  const parsed = CacheSchema.safeParse(await env.storage.cohortCache.getValue());
   if (!refresh && parsed.success && parsed.data.projectId === projectId && now - parsed.data.fetchedAt < COHORT_CACHE_MS) {
     return { cohorts: parsed.data.cohorts, fetchedAt: parsed.data.fetchedAt };
   }
-  return { cohorts: await saveCohortCache(projectId, await fetchCohorts(), now), fetchedAt: now };
+  return { cohorts: await saveCohortCache(env.storage.cohortCache, projectId, await fetchCohorts(), now), fetchedAt: now };
 }
 
 /** Reads the whole cohort once and counts outcomes exactly as a run would, without staging. */

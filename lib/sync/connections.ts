@@ -7,7 +7,6 @@ import { isApiError } from '../http/errors';
 import { MixpanelClient } from '../mixpanel/client';
 import { adminVerdict, findProject, projectRole, selectWorkspaceId, type AdminVerdict, type ProjectAccess } from '../mixpanel/me';
 import type { CleverTapConnectResult, MixpanelConnectResult } from '../messages';
-import { updateAppState } from '../storage/app-state';
 import type { CleverTapConnection, MixpanelConnection } from '../storage/schema';
 import { deleteSecret, saveSecret } from '../storage/secrets';
 import { saveCohortCache } from './cohorts';
@@ -22,7 +21,7 @@ export async function connectCleverTap(
   if (!check.ok) return { connected: false, ...check };
   await saveSecret('clevertap', input.passcode);
   const connection: CleverTapConnection = { accountId: input.accountId, region: input.region, connectedAt: env.now() };
-  await updateAppState((state) => ({ ...state, connections: { ...state.connections, clevertap: connection } }));
+  await env.storage.appState.update((state) => ({ ...state, connections: { ...state.connections, clevertap: connection } }));
   return { connected: true, connection };
 }
 
@@ -72,8 +71,8 @@ export async function connectMixpanel(
       };
     }
     await saveSecret('mixpanel', input.secret);
-    await updateAppState((state) => ({ ...state, connections: { ...state.connections, mixpanel: connection } }));
-    await saveCohortCache(input.projectId, cohorts, env.now());
+    await env.storage.appState.update((state) => ({ ...state, connections: { ...state.connections, mixpanel: connection } }));
+    await saveCohortCache(env.storage.cohortCache, input.projectId, cohorts, env.now());
     return { connected: true, connection };
   } catch (error) {
     if (isApiError(error) && error.kind === 'auth') {
@@ -114,7 +113,7 @@ async function decideAdmin(
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-export async function disconnect(service: 'clevertap' | 'mixpanel'): Promise<void> {
+export async function disconnect(service: 'clevertap' | 'mixpanel', env: Environment): Promise<void> {
   await deleteSecret(service);
-  await updateAppState((state) => ({ ...state, connections: { ...state.connections, [service]: null } }));
+  await env.storage.appState.update((state) => ({ ...state, connections: { ...state.connections, [service]: null } }));
 }

@@ -19,7 +19,7 @@ import {
   type ChangeOp,
   type Member,
 } from '../storage/snapshots';
-import type { RunSummary, Settings } from '../storage/schema';
+import type { LastRun, Settings } from '../storage/schema';
 import { recordOutcome, type RejectedStore } from './rejected-record';
 
 /** Records per upload request: CleverTap's maximum, and the size of a stored change chunk. */
@@ -38,7 +38,7 @@ export interface DeliverContext {
   /** Identities CleverTap refused in earlier runs of this sync. */
   rejected: RejectedStore;
   /** The last run filed for this sync: if it left the segment equal to the committed snapshot, an unchanged run uploads nothing. */
-  previous?: RunSummary;
+  previous?: LastRun;
   signal: AbortSignal;
   /** CleverTap requests made since the last call: folded into the checkpoint. */
   takeRequests: () => number;

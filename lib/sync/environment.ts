@@ -1,11 +1,36 @@
 /**
- * What the sync service needs from the outside world, injectable so unit tests and benchmarks run
- * the real engine against the emulators with a Node fetch and no real waiting.
+ * Everything the engine needs from the outside world, injected: the browser's implementation is
+ * lib/background/browser-environment.ts, the plain-Node one lib/sync/memory-environment.ts. The
+ * engine itself touches no browser API, so the same code runs in the worker, in unit tests and
+ * in benchmarks against the emulators.
  */
-import browser from 'webextension-polyfill';
-import { missingHostAccess } from '../host-access';
 import type { Fetch } from '../http/fetch-json';
-import { DEFAULT_RETRY, type RetryPolicy } from '../http/retry';
+import type { RetryPolicy } from '../http/retry';
+import type { EngineStorage } from '../storage/items';
+
+export interface Alarm {
+  name: string;
+  scheduledTime: number;
+  periodInMinutes?: number;
+}
+
+export interface AlarmInfo {
+  when?: number;
+  delayInMinutes?: number;
+  periodInMinutes?: number;
+}
+
+/** The part of the extension alarms API the scheduler uses. */
+export interface Alarms {
+  create(name: string, info: AlarmInfo): Promise<void>;
+  get(name: string): Promise<Alarm | undefined>;
+  clear(name: string): Promise<void>;
+}
+
+export interface Badge {
+  text: string;
+  color?: string;
+}
 
 export interface Environment {
   fetch: Fetch;
@@ -16,42 +41,14 @@ export interface Environment {
   periodMinutes: number;
   /** Host patterns the browser withholds (Firefox lets users withdraw them); none when absent. */
   missingHostAccess?: () => Promise<string[]>;
+  storage: EngineStorage;
+  alarms: Alarms;
+  /** The toolbar badge; a no-op where there is no toolbar. */
+  setBadge: (badge: Badge) => Promise<void>;
+  /** Keeps the worker alive while a run goes on; returns the function that lets it go. */
+  keepAlive: () => () => void;
+  /** How long an idle run queue gathers alarms that fire together before it picks (lib/sync/run-queue.ts). */
+  queueGatherMs?: number;
 }
 
 export const DYNAMIC_PERIOD_MINUTES = 15;
-
-declare global {
-  interface ImportMetaEnv {
-    /** Set only by `npm run demo -- --period-minutes N`, which builds its own copy of the extension. */
-    readonly WXT_DEMO_PERIOD_MINUTES?: string;
-  }
-}
-
-/**
- * Minutes between runs of a dynamic sync: 15, as Mixpanel's own integration. The demo build may
- * shorten it (a build-time value, so no setting or message can change it in a normal build).
- */
-export function dynamicPeriodMinutes(demoValue: unknown = import.meta.env?.WXT_DEMO_PERIOD_MINUTES): number {
-  const minutes = Number(demoValue);
-  return demoValue !== undefined && demoValue !== '' && Number.isFinite(minutes) && minutes > 0
-    ? minutes
-    : DYNAMIC_PERIOD_MINUTES;
-}
-
-export function browserEnvironment(): Environment {
-  return {
-    fetch: (input, init) => globalThis.fetch(input, init),
-    retry: DEFAULT_RETRY,
-    now: Date.now,
-    notify: async (title, message) => {
-      await browser.notifications.create({
-        type: 'basic',
-        iconUrl: browser.runtime.getURL('/icon/128.png'),
-        title,
-        message,
-      });
-    },
-    periodMinutes: dynamicPeriodMinutes(),
-    missingHostAccess,
-  };
-}

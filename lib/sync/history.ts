@@ -1,7 +1,7 @@
 /** A run's adds and removes as a CSV the user can open in a spreadsheet safely. */
 import { getHistoryRun } from '../storage/runs';
 import { allChanges } from '../storage/snapshots';
-import { toCsv, type CsvCell } from '../ui/csv';
+import { toCsv, type CsvCell } from '../csv';
 
 export async function runChangesCsv(runId: string): Promise<{ filename: string; csv: string }> {
   const run = await getHistoryRun(runId);

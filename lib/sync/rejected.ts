@@ -3,8 +3,8 @@
  * says who is in the cohort, this record says whose profile CleverTap does not hold yet. Later runs
  * send these again until CleverTap takes them or they leave the cohort.
  */
-import browser from 'webextension-polyfill';
 import { z } from 'zod';
+import type { StoredItem } from '../storage/items';
 import type { RejectedIdentities, RejectedStore } from './rejected-record';
 
 const RejectedSchema = z.record(
@@ -17,33 +17,33 @@ const RejectedSchema = z.record(
   }),
 );
 
-const key = (syncId: string) => `rejected:${syncId}`;
-
-export async function readRejected(syncId: string): Promise<RejectedIdentities> {
-  const stored = await browser.storage.local.get(key(syncId));
-  const parsed = RejectedSchema.safeParse(stored[key(syncId)]);
+export async function readRejected(item: StoredItem<unknown>): Promise<RejectedIdentities> {
+  const parsed = RejectedSchema.safeParse(await item.getValue());
   return parsed.success ? parsed.data : {};
 }
 
-let writeChain: Promise<unknown> = Promise.resolve();
+const writeChains = new WeakMap<object, Promise<unknown>>();
 
 /** Serialised read-modify-write, as concurrent batches report at once. */
-export function updateRejected(syncId: string, change: (current: RejectedIdentities) => RejectedIdentities): Promise<RejectedIdentities> {
-  const next = writeChain.then(async () => {
-    const updated = change(await readRejected(syncId));
-    if (Object.keys(updated).length === 0) await browser.storage.local.remove(key(syncId));
-    else await browser.storage.local.set({ [key(syncId)]: updated });
+export function updateRejected(
+  item: StoredItem<unknown>,
+  change: (current: RejectedIdentities) => RejectedIdentities,
+): Promise<RejectedIdentities> {
+  const next = (writeChains.get(item) ?? Promise.resolve()).then(async () => {
+    const updated = change(await readRejected(item));
+    if (Object.keys(updated).length === 0) await item.removeValue();
+    else await item.setValue(updated);
     return updated;
   });
-  writeChain = next.catch(() => undefined);
+  writeChains.set(item, next.catch(() => undefined));
   return next;
 }
 
 /** The store of one sync, as the delivery phase uses it. */
-export function rejectedStore(syncId: string): RejectedStore {
-  return { read: () => readRejected(syncId), update: (change) => updateRejected(syncId, change) };
+export function rejectedStore(item: StoredItem<unknown>): RejectedStore {
+  return { read: () => readRejected(item), update: (change) => updateRejected(item, change) };
 }
 
-export function forgetRejected(syncId: string): Promise<unknown> {
-  return updateRejected(syncId, () => ({}));
+export function forgetRejected(item: StoredItem<unknown>): Promise<unknown> {
+  return updateRejected(item, () => ({}));
 }

@@ -13,7 +13,7 @@ import { addStepName, deliver, segmentName } from './deliver';
 import { diffSnapshots } from './diff';
 import { startEarlyUpserts } from './pipeline';
 import { readCohort } from './read';
-import { rejectedStore } from './rejected';
+import type { RejectedStore } from './rejected-record';
 import { rereadIfStale } from './stale';
 
 export interface RunContext {
@@ -28,6 +28,8 @@ export interface RunContext {
   takeQueries: () => number;
   takeRequests: () => number;
   onProgress: (run: ActiveRun, done: number, total: number) => Promise<void>;
+  /** The identities CleverTap refused for this sync (lib/sync/rejected.ts). */
+  rejected: RejectedStore;
 }
 
 export type RunResult =
@@ -42,7 +44,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
     const early = await startEarlyUpserts(run, {
       ...ctx,
       cohortName: ctx.sync.cohortName,
-      rejected: rejectedStore(run.syncId),
+      rejected: ctx.rejected,
     });
     try {
       run = await readCohort(run, {
@@ -79,7 +81,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
       cohortName: ctx.sync.cohortName,
       segmentName: segmentNameOf(ctx.sync, ctx.settings),
       previous: ctx.sync.lastRun,
-      rejected: rejectedStore(run.syncId),
+      rejected: ctx.rejected,
       signal: ctx.signal,
       takeRequests: ctx.takeRequests,
       onProgress: ctx.onProgress,

@@ -1,66 +1,80 @@
 /**
- * The sync service: the one place that starts, queues, resumes and steers runs. Runs execute one
- * at a time in trigger order (fair across cohorts, and within CleverTap's per-account concurrency);
- * every run's progress lives in IndexedDB, so any wake-up of the worker can pick it up again.
+ * The sync service: the commands (start, sync now, pause, resume, stop, review) and the events
+ * (alarms, worker start), composed from the scheduler (when), the run queue (one run at a time,
+ * fairly), the failure policy (what a failure means) and `nextStatus` (the only status writer).
+ * Every run's progress lives in IndexedDB, so any wake-up of the worker can pick it up again.
  */
-import browser from 'webextension-polyfill';
-import { isApiError, type ApiError } from '../http/errors';
-import { serviceName } from '../http/fetch-json';
-import { regionLabel } from '../clevertap/regions';
-import { hostAccessMessage } from '../host-access';
-import { readAppState, updateAppState } from '../storage/app-state';
+import { useIndexedDb } from '../storage/db';
+import type { AppStateStore } from '../storage/items';
+import type { RunProgress } from '../storage/progress';
 import { getActiveRun, listActiveRuns, newRun, saveRun, type ActiveRun } from '../storage/runs';
-import { syncIdFor, type RunSummary, type Settings, type Sync, type SyncStatus, type SyncType } from '../storage/schema';
+import { lastRunOf, syncIdFor, type AppState, type RunSummary, type Settings, type Sync, type SyncType } from '../storage/schema';
 import { commitRun, deleteSnapshot, forgetSync, getCommitted } from '../storage/snapshots';
-import { BudgetExhaustedError, budgetFor } from './budget';
-import { clevertapClient, mixpanelClient, NotConnectedError } from './clients';
+import { hostAccessMessage } from '../host-access-text';
+import { clevertapClient, mixpanelClient } from './clients';
 import { segmentName, usesSegment } from './deliver';
-import { forgetRejected } from './rejected';
-import { chooseSegmentName } from './segment-names';
 import type { Environment } from './environment';
+import { SyncError } from './errors';
+import { failureOutcome, type Notice } from './failure-policy';
+import { forgetRejected, rejectedStore } from './rejected';
 import { executeRun, summarize } from './run';
-import { patchSync, PAUSED_BY_USER, setStatus } from './state';
+import { queuedProgress, RunQueue } from './run-queue';
+import { alarmTarget, isSchedulable, runsToResume, Scheduler } from './scheduler';
+import { chooseSegmentName } from './segment-names';
+import { badgeFor, nextStatus, PAUSED_BY_USER, type SyncEvent } from './status';
 
-const SYNC_ALARM_PREFIX = 'sync:';
-/** Wakes a worker that was stopped mid-run; while runs are active it fires every 30 s. */
-export const RESUME_ALARM = 'resume-runs';
-/** A run that failed after its retries is tried again this much later. */
-const RETRY_FAILED_AFTER_MINUTES = 5;
+export { SyncError } from './errors';
 
-/** Not retried at once, but nothing the user could fix either: the run fails and is tried again later. */
-const RETRY_LATER: ReadonlySet<ApiError['kind']> = new Set(['malformed', 'session-expired']);
-
-export class SyncError extends Error {
-  override readonly name = 'SyncError';
-}
+/** How often the queued syncs' ETAs follow the running sync's progress. */
+const QUEUE_ETA_EVERY_MS = 10_000;
+export { RESUME_ALARM } from './scheduler';
 
 export class SyncService {
-  private queue: string[] = [];
-  private current?: { syncId: string; controller: AbortController };
-  private draining?: Promise<void>;
+  private readonly store: AppStateStore;
+  private readonly scheduler: Scheduler;
+  private readonly queue: RunQueue;
+  /** The running sync's latest progress, for the queued syncs' ETA. */
+  private current?: { syncId: string; startedAt: number; etaAt?: number };
+  private queued = new Set<string>();
+  private queueToldAt = 0;
 
-  constructor(private readonly env: Environment) {}
+  constructor(private readonly env: Environment) {
+    useIndexedDb(env.storage.indexedDB);
+    this.store = env.storage.appState;
+    this.scheduler = new Scheduler(env.alarms, () => env.now(), env.periodMinutes);
+    this.queue = new RunQueue({
+      run: (syncId, signal) => this.runOne(syncId, signal),
+      keepAlive: env.keepAlive,
+      lastTurn: async () => lastTurnOf((await this.store.read()).syncs),
+      deferred: () => this.waitingForBudget(),
+      onBusy: () => this.scheduler.keepResuming(),
+      onIdle: async () => {
+        if ((await listActiveRuns()).every((run) => run.phase === 'reviewing')) await this.scheduler.stopResuming();
+      },
+      onChange: (waiting, current) => this.publishQueue(waiting, current),
+      gatherMs: env.queueGatherMs,
+    });
+  }
 
   // ── Commands ────────────────────────────────────────────────────────────────
 
   async start(cohortId: number, cohortName: string, type: SyncType): Promise<Sync> {
-    const { connections } = await readAppState();
+    const { connections } = await this.store.read();
     if (!connections.mixpanel) throw new SyncError('Connect Mixpanel in the extension’s options first.');
     if (!connections.clevertap) throw new SyncError('Connect CleverTap in the extension’s options first.');
-    const id = syncIdFor(connections.mixpanel.projectId, cohortId);
+    const projectId = connections.mixpanel.projectId;
+    const id = syncIdFor(projectId, cohortId);
     const now = this.env.now();
     let sync: Sync | undefined;
-    await updateAppState((state) => {
+    await this.write((state) => {
       const existing = state.syncs.find((candidate) => candidate.id === id);
       const others = state.syncs.filter((candidate) => candidate.id !== id);
-      const projectId = connections.mixpanel!.projectId;
       // A cohort has one sync: starting it again changes its type, never adds a second one.
-      sync = existing
+      const base: Sync = existing
         ? {
             ...existing,
             cohortName,
             type,
-            status: { state: 'scheduled' },
             // Kept from the first export, so a renamed cohort keeps its segment.
             segmentName: existing.segmentName ?? segmentName(state.settings, existing.cohortName),
           }
@@ -74,6 +88,7 @@ export class SyncService {
             status: { state: 'scheduled' },
             segmentName: chooseSegmentName(state.settings, { cohortId, cohortName, projectId }, others),
           };
+      sync = nextStatus(base, { type: 'start' });
       if (type === 'one-time') delete sync.nextRunAt;
       return { ...state, syncs: [...others, sync] };
     });
@@ -85,23 +100,23 @@ export class SyncService {
   async syncNow(syncId: string): Promise<Sync> {
     const sync = await this.syncOrThrow(syncId);
     if (sync.status.state === 'needs-review') throw new SyncError('Confirm or discard the run that needs review first.');
-    if (sync.status.state === 'paused') await setStatus(syncId, { state: 'scheduled' });
+    await this.apply(syncId, { type: 'sync-now' });
     await this.trigger(syncId, 'manual');
     return this.syncOrThrow(syncId);
   }
 
   async pause(syncId: string): Promise<Sync> {
     await this.syncOrThrow(syncId);
-    this.abort(syncId);
-    await browser.alarms.clear(SYNC_ALARM_PREFIX + syncId);
-    const sync = await setStatus(syncId, { state: 'paused', reason: PAUSED_BY_USER });
-    return sync!;
+    this.queue.abort(syncId);
+    await this.scheduler.unschedule(syncId);
+    await this.apply(syncId, { type: 'pause', reason: PAUSED_BY_USER });
+    return this.syncOrThrow(syncId);
   }
 
   async resume(syncId: string): Promise<Sync> {
     const sync = await this.syncOrThrow(syncId);
     // Scheduled from the resumed state: the paused one would clear the dynamic sync's alarm.
-    await this.schedule((await setStatus(syncId, { state: 'scheduled' })) ?? sync);
+    await this.schedule((await this.apply(syncId, { type: 'resume' })) ?? sync);
     // A paused run carries on from its checkpoint; a dynamic sync runs now to catch up.
     if ((await getActiveRun(syncId)) || sync.type === 'dynamic') await this.trigger(syncId, 'manual');
     return this.syncOrThrow(syncId);
@@ -110,12 +125,12 @@ export class SyncService {
   /** Ends the sync. The CleverTap segment keeps its last export; nothing more is sent. */
   async stop(syncId: string): Promise<void> {
     await this.syncOrThrow(syncId);
-    this.abort(syncId);
-    this.queue = this.queue.filter((queued) => queued !== syncId);
-    await browser.alarms.clear(SYNC_ALARM_PREFIX + syncId);
-    await updateAppState((state) => ({ ...state, syncs: state.syncs.filter((sync) => sync.id !== syncId) }));
+    this.queue.abort(syncId);
+    await this.scheduler.unschedule(syncId);
+    await this.write((state) => ({ ...state, syncs: state.syncs.filter((sync) => sync.id !== syncId) }));
+    await this.env.storage.progress.remove(syncId);
     await forgetSync(syncId);
-    await forgetRejected(syncId);
+    await forgetRejected(this.env.storage.rejected(syncId));
   }
 
   async review(syncId: string, decision: 'confirm' | 'discard'): Promise<Sync> {
@@ -123,38 +138,34 @@ export class SyncService {
     if (!run || run.phase !== 'reviewing') throw new SyncError('This sync has no run waiting for review.');
     if (decision === 'confirm') {
       await saveRun({ ...run, approved: true });
-      await setStatus(syncId, { state: 'scheduled' });
+      await this.apply(syncId, { type: 'review-confirmed' });
       await this.trigger(syncId, 'manual');
     } else {
       const summary = summarize(run, 'discarded', this.env.now(), 'Discarded after review: the segment was left as it was.');
-      await discardRun(run, summary, (await readAppState()).settings);
-      await setStatus(syncId, { state: 'synced' }, { lastRun: summary });
+      await discardRun(run, summary, (await this.store.read()).settings);
+      await this.apply(syncId, { type: 'review-discarded', lastRun: lastRunOf(summary) });
     }
     return this.syncOrThrow(syncId);
   }
 
   /** Pauses every sync, with a reason, when a connection goes away. */
   async pauseAll(reason: string): Promise<void> {
-    if (this.current) this.current.controller.abort();
-    this.queue = [];
-    await updateAppState((state) => ({
-      ...state,
-      syncs: state.syncs.map((sync) => ({ ...sync, status: { state: 'paused' as const, reason } })),
-    }));
+    this.queue.abortAll();
+    await this.write((state) => ({ ...state, syncs: state.syncs.map((sync) => nextStatus(sync, { type: 'pause', reason })) }));
   }
 
   // ── Events ──────────────────────────────────────────────────────────────────
 
   async onAlarm(name: string): Promise<void> {
-    if (name.startsWith(SYNC_ALARM_PREFIX)) {
-      const syncId = name.slice(SYNC_ALARM_PREFIX.length);
-      const sync = (await readAppState()).syncs.find((candidate) => candidate.id === syncId);
+    const target = alarmTarget(name);
+    if (target?.kind === 'sync') {
+      const sync = (await this.store.read()).syncs.find((candidate) => candidate.id === target.syncId);
       if (!sync) {
-        await browser.alarms.clear(name);
+        await this.scheduler.unschedule(target.syncId);
         return;
       }
-      if (isSchedulable(sync)) await this.trigger(syncId, 'schedule');
-    } else if (name === RESUME_ALARM) {
+      if (isSchedulable(sync)) await this.trigger(target.syncId, 'schedule');
+    } else if (target?.kind === 'resume') {
       await this.resumeAll();
     }
   }
@@ -164,63 +175,42 @@ export class SyncService {
    * restart) and resumes every run that was interrupted, oldest first.
    */
   async resumeAll(): Promise<void> {
-    const state = await readAppState();
-    for (const sync of state.syncs) await this.schedule(sync);
-    const runs = (await listActiveRuns()).sort((a, b) => a.startedAt - b.startedAt);
-    for (const run of runs) {
-      const sync = state.syncs.find((candidate) => candidate.id === run.syncId);
-      if (sync && isSchedulable(sync) && run.phase !== 'reviewing') this.enqueue(run.syncId);
+    const state = await this.store.read();
+    for (const [syncId, nextRunAt] of await this.scheduler.resumeAll(state.syncs)) {
+      await this.apply(syncId, { type: 'scheduled', nextRunAt });
     }
-    void this.drain();
+    const resumed = runsToResume(state.syncs, await listActiveRuns());
+    // Records of a worker that stopped mid-run say nothing true any more; the queue writes new ones.
+    for (const record of await this.env.storage.progress.list()) {
+      if (!this.queue.isRunning(record.syncId)) await this.env.storage.progress.remove(record.syncId);
+    }
+    for (const syncId of resumed) this.queue.enqueue(syncId);
   }
 
   /** Resolves when the queue is empty: for tests and the popup's "sync now" feedback. */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
-  // ── Queue ───────────────────────────────────────────────────────────────────
+  // ── Runs ────────────────────────────────────────────────────────────────────
 
   private async trigger(syncId: string, trigger: ActiveRun['trigger']): Promise<void> {
     if (!(await getActiveRun(syncId))) await saveRun(newRun(syncId, trigger, this.env.now()));
-    this.enqueue(syncId);
-    void this.drain();
+    this.queue.enqueue(syncId);
   }
 
-  private enqueue(syncId: string): void {
-    // A run that is still unwinding from a pause or stop does not stand in for a new one.
-    const running = this.current?.syncId === syncId && !this.current.controller.signal.aborted;
-    if (running || this.queue.includes(syncId)) return;
-    this.queue.push(syncId);
-  }
-
-  private drain(): Promise<void> {
-    this.draining ??= (async () => {
-      await browser.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
-      try {
-        for (let syncId = this.queue.shift(); syncId; syncId = this.queue.shift()) await this.runOne(syncId);
-      } finally {
-        this.draining = undefined;
-        if ((await listActiveRuns()).every((run) => run.phase === 'reviewing')) await browser.alarms.clear(RESUME_ALARM);
-      }
-    })();
-    return this.draining;
-  }
-
-  private abort(syncId: string): void {
-    if (this.current?.syncId === syncId) this.current.controller.abort();
-    this.queue = this.queue.filter((queued) => queued !== syncId);
-  }
-
-  private async runOne(syncId: string): Promise<void> {
-    const state = await readAppState();
+  /** One run; true when it took its turn in the queue (committed, or stopped for review). */
+  private async runOne(syncId: string, signal: AbortSignal): Promise<boolean> {
+    const state = await this.store.read();
     const sync = state.syncs.find((candidate) => candidate.id === syncId);
     const run = await getActiveRun(syncId);
-    if (!sync || !run || !isSchedulable(sync)) return;
-    const controller = new AbortController();
-    this.current = { syncId, controller };
-    // An awaited fetch alone does not keep an MV3 worker alive; an extension API call does.
-    const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo(), 20_000);
+    if (!sync || !run || !isSchedulable(sync)) {
+      await this.env.storage.progress.remove(syncId);
+      return false;
+    }
+    this.current = { syncId, startedAt: this.env.now() };
+    await this.apply(syncId, { type: 'run-started' });
+    await this.progress(run, 0, 0);
     const counters = { queries: 0, requests: 0 };
     const take = (key: keyof typeof counters) => () => {
       const value = counters[key];
@@ -232,120 +222,157 @@ export class SyncService {
       const missing = (await this.env.missingHostAccess?.()) ?? [];
       if (missing.length > 0) throw new SyncError(hostAccessMessage(missing));
       assertDeliverable(state.settings);
-      const budget = budgetFor(sync.projectId, state.settings.queryBudget);
-      const mixpanel = await mixpanelClient(state.connections, this.env, {
-        gate: (kind) => {
-          counters.queries++;
-          return budget.gate(kind);
-        },
-        onRateLimited: budget.onRateLimited,
-        // As many pages in flight as the budget lets run at once.
-        pageConcurrency: state.settings.queryBudget.concurrent,
-      });
+      const mixpanel = await mixpanelClient(state.connections, this.env, () => counters.queries++);
       const clevertap = await clevertapClient(state.connections, this.env, () => counters.requests++);
-      await setStatus(syncId, { state: 'running', phase: 'reading', done: 0, total: 0 }, { behindUntil: undefined });
       const result = await executeRun(run, {
         sync,
         settings: state.settings,
         mixpanel,
         clevertap,
-        signal: controller.signal,
+        signal,
         now: this.env.now,
         periodMs: this.env.periodMinutes * 60_000,
         takeQueries: take('queries'),
         takeRequests: take('requests'),
-        onProgress: (current, done, total) =>
-          controller.signal.aborted ? Promise.resolve() : this.progress(current, done, total),
+        rejected: rejectedStore(this.env.storage.rejected(syncId)),
+        onProgress: (current, done, total) => (signal.aborted ? Promise.resolve() : this.progress(current, done, total)),
       });
       if (result.kind === 'committed') {
-        await setStatus(syncId, { state: 'synced' }, { lastRun: result.summary, ...(await this.nextRun(sync)) });
+        const nextRunAt = await this.scheduler.nextRunAt(sync);
+        await this.apply(syncId, { type: 'run-committed', lastRun: lastRunOf(result.summary), nextRunAt });
+        return true;
       } else {
         const { reason, removals, segmentSize } = result;
-        await setStatus(syncId, { state: 'needs-review', reason, removals, segmentSize });
-        await this.notifyIf(state.settings, `Review needed: ${sync.cohortName}`, reason);
+        await this.apply(syncId, { type: 'run-needs-review', reason, removals, segmentSize });
+        await this.notifyIf(state.settings, { title: `Review needed: ${sync.cohortName}`, message: reason });
+        return true;
       }
     } catch (error) {
-      if (!controller.signal.aborted) await this.fail(sync, error, state.settings);
+      if (!signal.aborted) await this.fail(sync, error, state.settings);
+      return false;
     } finally {
-      clearInterval(keepAlive);
       this.current = undefined;
+      await this.env.storage.progress.remove(syncId);
     }
   }
 
   private async progress(run: ActiveRun, done: number, total: number): Promise<void> {
+    const now = this.env.now();
     const phase = run.phase === 'reading' || run.phase === 'diffing' ? 'reading' : 'delivering';
-    const elapsed = this.env.now() - run.startedAt;
-    const etaAt = done > 0 && total > done ? this.env.now() + (elapsed / done) * (total - done) : undefined;
-    const status: SyncStatus = { state: 'running', phase, done, total, ...(etaAt ? { etaAt: Math.round(etaAt) } : {}) };
-    // A pause or stop that landed meanwhile wins over progress.
-    await patchSync(run.syncId, (sync) => (sync.status.state === 'running' ? { ...sync, status } : sync));
+    const elapsed = now - run.startedAt;
+    const etaAt = done > 0 && total > done ? Math.round(now + (elapsed / done) * (total - done)) : undefined;
+    if (this.current?.syncId === run.syncId) this.current.etaAt = etaAt;
+    const record: RunProgress = { syncId: run.syncId, kind: 'running', phase, done, total, updatedAt: now, ...(etaAt ? { etaAt } : {}) };
+    await this.env.storage.progress.put(record);
+    // The syncs waiting behind this run learn its new ETA now and then, not on every tick.
+    if (now - this.queueToldAt >= QUEUE_ETA_EVERY_MS) {
+      this.queueToldAt = now;
+      await this.queue.refresh();
+    }
   }
 
   private async fail(sync: Sync, error: unknown, settings: Settings): Promise<void> {
-    if (error instanceof BudgetExhaustedError) {
-      // Not a failure: the run keeps its checkpoint and continues when the hour frees a query.
-      await setStatus(sync.id, { state: 'scheduled' }, { behindUntil: error.retryAt });
-      await browser.alarms.create(RESUME_ALARM, { when: error.retryAt });
+    const clevertapRegion = (await this.store.read()).connections.clevertap?.region;
+    const outcome = failureOutcome(error, { cohortName: sync.cohortName, clevertapRegion });
+    if (outcome.action === 'wait') {
+      await this.apply(sync.id, { type: 'run-waiting-for-budget', retryAt: outcome.retryAt });
+      await this.scheduler.resumeAt(outcome.retryAt);
       return;
     }
-    if (error instanceof NotConnectedError || error instanceof SyncError) {
-      await setStatus(sync.id, { state: 'paused', reason: error.message });
-      await this.notifyIf(settings, `Sync paused: ${sync.cohortName}`, error.message);
-      return;
+    if (outcome.action === 'pause') {
+      await this.apply(sync.id, { type: 'run-paused', reason: outcome.reason });
+    } else {
+      await this.apply(sync.id, { type: 'run-failed', reason: outcome.reason, nextRunAt: await this.scheduler.nextRunAt(sync) });
+      await this.scheduler.resumeIn(outcome.retryInMinutes);
     }
-    const reason = await describeFailure(error);
-    if (isApiError(error) && !error.retryable && !RETRY_LATER.has(error.kind)) {
-      // The user has to act (credentials, permissions): retrying cannot help, so pause.
-      await setStatus(sync.id, { state: 'paused', reason });
-      await this.notifyIf(settings, `Sync paused: ${sync.cohortName}`, reason);
-      return;
-    }
-    await setStatus(sync.id, { state: 'failed', reason }, await this.nextRun(sync));
-    // Never sooner than the service's own Retry-After.
-    const retryAfterMinutes = isApiError(error) ? (error.retryAfterMs ?? 0) / 60_000 : 0;
-    await browser.alarms.create(RESUME_ALARM, { delayInMinutes: Math.max(RETRY_FAILED_AFTER_MINUTES, retryAfterMinutes) });
-    await this.notifyIf(settings, `Sync failed: ${sync.cohortName}`, `${reason} It will be retried.`);
+    await this.notifyIf(settings, outcome.notice);
   }
 
-  private async notifyIf(settings: Settings, title: string, message: string): Promise<void> {
+  /** Syncs whose run waits for the query budget (a schedulable sync, "behind", with its checkpoint). */
+  private async waitingForBudget(): Promise<string[]> {
+    const behind = (await this.store.read()).syncs.filter((sync) => sync.behindUntil !== undefined && sync.status.state === 'scheduled');
+    if (behind.length === 0) return [];
+    const runs = new Set((await listActiveRuns()).filter((run) => run.phase !== 'reviewing').map((run) => run.syncId));
+    return behind.filter((sync) => runs.has(sync.id)).map((sync) => sync.id);
+  }
+
+  /** Queued records for the waiting syncs, with their place and when each should start. */
+  private async publishQueue(waiting: readonly string[], current: string | undefined): Promise<void> {
+    const now = this.env.now();
+    const { syncs } = await this.store.read();
+    const durationOf = (syncId: string) => {
+      const last = syncs.find((sync) => sync.id === syncId)?.lastRun;
+      return last ? Math.max(0, last.finishedAt - last.startedAt) : undefined;
+    };
+    let remaining: number | undefined = 0;
+    if (current) {
+      const running = this.current?.syncId === current ? this.current : undefined;
+      const duration = durationOf(current);
+      if (running?.etaAt !== undefined) remaining = Math.max(0, running.etaAt - now);
+      else if (running && duration !== undefined) remaining = Math.max(0, duration - (now - running.startedAt));
+      else remaining = duration;
+    }
+    this.queueToldAt = now;
+    const records = queuedProgress(waiting, now, remaining, durationOf);
+    const left = [...this.queued].filter((syncId) => !waiting.includes(syncId) && syncId !== current);
+    this.queued = new Set(waiting);
+    for (const record of records) await this.env.storage.progress.put(record);
+    for (const syncId of left) await this.env.storage.progress.remove(syncId);
+  }
+
+  // ── State ───────────────────────────────────────────────────────────────────
+
+  /** Moves one sync by `event` (the only way a status changes); undefined when the sync is gone. */
+  private async apply(syncId: string, event: SyncEvent): Promise<Sync | undefined> {
+    let moved: Sync | undefined;
+    await this.write((state) => ({
+      ...state,
+      syncs: state.syncs.map((sync) => (sync.id === syncId ? (moved = nextStatus(sync, event)) : sync)),
+    }));
+    return moved;
+  }
+
+  private async write(change: (state: AppState) => AppState): Promise<AppState> {
+    const state = await this.store.update(change);
+    try {
+      await this.env.setBadge(badgeFor(state));
+    } catch {
+      // No toolbar (a browser without the action API): nothing to show.
+    }
+    return state;
+  }
+
+  private async schedule(sync: Sync): Promise<void> {
+    const nextRunAt = await this.scheduler.schedule(sync);
+    if (nextRunAt !== undefined) await this.apply(sync.id, { type: 'scheduled', nextRunAt });
+  }
+
+  private async notifyIf(settings: Settings, notice: Notice): Promise<void> {
     if (!settings.notifyOnFailure) return;
     try {
-      await this.env.notify(title, message);
+      await this.env.notify(notice.title, notice.message);
     } catch (error) {
       console.warn('Could not show a notification', error instanceof Error ? error.name : 'unknown');
     }
   }
 
-  private async schedule(sync: Sync): Promise<void> {
-    const name = SYNC_ALARM_PREFIX + sync.id;
-    if (sync.type !== 'dynamic' || !isSchedulable(sync)) {
-      await browser.alarms.clear(name);
-      return;
-    }
-    if (await browser.alarms.get(name)) return;
-    await browser.alarms.create(name, { delayInMinutes: this.env.periodMinutes, periodInMinutes: this.env.periodMinutes });
-    await patchSync(sync.id, (current) => ({ ...current, ...this.nextRunFromNow() }));
-  }
-
-  private async nextRun(sync: Sync): Promise<Partial<Sync>> {
-    if (sync.type !== 'dynamic') return {};
-    const alarm = await browser.alarms.get(SYNC_ALARM_PREFIX + sync.id);
-    return alarm ? { nextRunAt: alarm.scheduledTime } : this.nextRunFromNow();
-  }
-
-  private nextRunFromNow(): Partial<Sync> {
-    return { nextRunAt: this.env.now() + this.env.periodMinutes * 60_000 };
-  }
-
   private async syncOrThrow(syncId: string): Promise<Sync> {
-    const sync = (await readAppState()).syncs.find((candidate) => candidate.id === syncId);
+    const sync = (await this.store.read()).syncs.find((candidate) => candidate.id === syncId);
     if (!sync) throw new SyncError('This sync no longer exists.');
     return sync;
   }
 }
 
-function isSchedulable(sync: Sync): boolean {
-  return sync.status.state !== 'paused' && sync.status.state !== 'needs-review';
+/** The sync whose run finished last (ties: the later id), where the turns go on after a worker start. */
+export function lastTurnOf(syncs: readonly Sync[]): string | undefined {
+  let last: Sync | undefined;
+  for (const sync of syncs) {
+    if (!sync.lastRun) continue;
+    const newer = !last?.lastRun || sync.lastRun.finishedAt > last.lastRun.finishedAt;
+    const tie = last?.lastRun && sync.lastRun.finishedAt === last.lastRun.finishedAt && sync.id > last.id;
+    if (newer || tie) last = sync;
+  }
+  return last?.id;
 }
 
 function assertDeliverable(settings: Settings): void {
@@ -361,19 +388,4 @@ async function discardRun(run: ActiveRun, summary: RunSummary, settings: Setting
   const committed = await getCommitted(run.syncId);
   await commitRun({ ...run, snapshot: committed?.snapshot ?? run.snapshot }, summary, committed?.size ?? 0, settings.historyLimit);
   await deleteSnapshot(run.snapshot);
-}
-
-/** A reason the user can act on, naming the service and, for CleverTap, the region. */
-async function describeFailure(error: unknown): Promise<string> {
-  if (!isApiError(error)) return error instanceof Error ? error.message : 'Unexpected error.';
-  if (error.service === 'clevertap' && error.kind === 'auth') {
-    const region = (await readAppState()).connections.clevertap?.region;
-    return `Passcode rejected by CleverTap${region ? ` (${regionLabel(region)})` : ''}. Reconnect CleverTap in the options, then resume.`;
-  }
-  return withService(error);
-}
-
-function withService(error: ApiError): string {
-  const name = serviceName(error.service);
-  return error.message.includes(name) ? error.message : `${name}: ${error.message}`;
 }

@@ -2,7 +2,7 @@
  * The real engine in Chromium against the emulators: throughput, calls, service-worker heap,
  * IndexedDB size and the cost of a stopped worker. The emulators run in this Node process.
  */
-import type { AppState, Sync } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../test/emulators';
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
 import { batchesOf, pagesOf, phasedBoundMs, pipelinedBoundMs, type Workload } from './bounds';

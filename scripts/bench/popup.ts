@@ -2,7 +2,7 @@
  * The toolbar popup with 50 syncs in storage: time from navigation to first (contentful) paint
  * and to the paint that shows all 50 rows.
  */
-import type { AppState, Sync } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { DEFAULT_SETTINGS } from '../../lib/storage/schema';
 import { createEmulators, EMULATOR_CREDENTIALS } from '../../test/emulators';
 import { launchBench, sleep } from './browser';

@@ -19,7 +19,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { extensionWorker, sendFromExtensionPage, stopServiceWorker } from '../../test/e2e/fixtures';
 import { DEMO_COHORTS, DEMO_PROJECT, type ChurnResult, type DemoCohortKey, type DemoWorld } from '../../test/emulators/demo';
-import { syncIdFor, type AppState, type RunSummary, type Sync } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
+import { syncIdFor, type LastRun, type RunSummary } from '../../lib/storage/schema';
 import { BATCH_SIZE, UPLOAD_CONCURRENCY } from '../../lib/sync/deliver';
 
 export interface JourneyOptions {
@@ -390,7 +391,7 @@ export class Journey {
     return found!;
   }
 
-  private async lastRun(cohortId: number): Promise<RunSummary> {
+  private async lastRun(cohortId: number): Promise<LastRun> {
     const run = (await this.sync(syncIdFor(DEMO_PROJECT.id, cohortId))).lastRun;
     if (!run) throw new Error(`Cohort ${cohortId} has no finished run`);
     return run;

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { AppState, SyncStatus } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncStatusView as SyncStatus } from '../../lib/messages';
 import { BATCH_SIZE, UPLOAD_CONCURRENCY } from '../../lib/sync/deliver';
 import { seedCohort } from '../emulators/mixpanel';
 import { connectAccounts, expect, sendFromExtensionPage, test } from './fixtures';

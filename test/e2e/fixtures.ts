@@ -90,6 +90,35 @@ async function expectSoon(condition: () => boolean, what: string, timeoutMs = 10
 }
 
 /** Sends a runtime message from an extension page, as the popup or options page would. */
+/**
+ * Writes a state as pages see it into the extension's storage, as the background keeps it: the app
+ * state in storage.local (a running sync's status bare, the last run without its rejections) and
+ * each running sync's progress under `progress:<syncId>` in storage.session.
+ */
+export async function writeViewState(serviceWorker: Worker, view: { syncs: { id: string; status: { state: string } }[] }): Promise<void> {
+  await serviceWorker.evaluate(async (value) => {
+    type Area = { set(items: object): Promise<void> };
+    const { chrome } = globalThis as unknown as { chrome: { storage: { local: Area; session: Area } } };
+    const progress: Record<string, object> = {};
+    const syncs = value.syncs.map((sync) => {
+      const { status, lastRun, ...rest } = sync as typeof sync & { lastRun?: Record<string, unknown> };
+      const stored: Record<string, unknown> = { ...rest, status };
+      if (lastRun) {
+        const { rejections: _rejections, ...kept } = lastRun;
+        stored.lastRun = kept;
+      }
+      if (status.state === 'running') {
+        const { phase, done, total, etaAt } = status as unknown as { phase: string; done: number; total: number; etaAt?: number };
+        progress[`progress:${sync.id}`] = { syncId: sync.id, kind: 'running', phase, done, total, etaAt, updatedAt: Date.now() };
+        stored.status = { state: 'running' };
+      }
+      return stored;
+    });
+    await chrome.storage.session.set(progress);
+    await chrome.storage.local.set({ appState: { ...value, syncs } });
+  }, view);
+}
+
 export function sendFromExtensionPage<T>(page: Page, message: unknown): Promise<T> {
   return page.evaluate((payload) => {
     const { chrome } = globalThis as unknown as {

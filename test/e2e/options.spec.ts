@@ -4,12 +4,12 @@
  * its actions, and the history with its CSV download. Screenshots go to artifacts/screenshots/.
  */
 import { readFileSync } from 'node:fs';
-import type { Page, Worker } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createCleverTapEmulator, DEFAULT_EMULATOR_ACCOUNT } from '../emulators/clevertap';
 import { createMixpanelEmulator, FIXTURE } from '../emulators/mixpanel';
-import type { AppState, Sync } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { DEFAULT_SETTINGS } from '../../lib/storage/schema';
-import { connectAccounts, expect, sendFromExtensionPage, test } from './fixtures';
+import { connectAccounts, expect, sendFromExtensionPage, test, writeViewState } from './fixtures';
 
 const SHOTS = 'artifacts/screenshots';
 const mixpanel = createMixpanelEmulator();
@@ -268,13 +268,7 @@ test.describe('syncs and history', () => {
   });
 });
 
-async function writeState(serviceWorker: Worker, state: AppState) {
-  await serviceWorker.evaluate(async (value) => {
-    await (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({
-      appState: value,
-    });
-  }, state);
-}
+const writeState = writeViewState;
 
 function sampleState(): AppState {
   const now = Date.now();
@@ -298,7 +292,6 @@ function sampleState(): AppState {
       counts: { read: 5200, exported: 5012, skipped: { missingId: 150, invalidId: 30, duplicateId: 8 }, added: 120, removed: 33, rejected: 2 },
       mixpanelQueries: 3,
       clevertapRequests: 9,
-      rejections: [{ identity: 'user-1', code: 512, error: 'Invalid identity' }],
     },
   });
   return {

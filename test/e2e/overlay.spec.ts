@@ -155,32 +155,24 @@ test('the dialog follows a run’s progress through the state port, also after t
   await connectAccounts(extension, { projectId: US, region: 'us' });
   const { value: state } = await sendFromExtensionPage<{ value: AppState }>(extension, { type: 'state.get' });
   const syncId = syncIdFor(US, 1001);
-  const runningAt = (done: number): AppState => ({
+  const running: AppState = {
     ...state,
     syncs: [
-      {
-        id: syncId,
-        projectId: US,
-        cohortId: 1001,
-        cohortName: 'Power users',
-        type: 'one-time',
-        createdAt: Date.now(),
-        status: { state: 'running', phase: 'reading', done, total: 10_000 },
-      },
+      { id: syncId, projectId: US, cohortId: 1001, cohortName: 'Power users', type: 'one-time', createdAt: Date.now(), status: { state: 'running' } },
     ],
-  });
-  await writeStorage(extension, 'local', { appState: runningAt(1_000) });
+  };
+  await writeStorage(extension, 'local', { appState: running });
+  const progress = (phase: 'reading' | 'delivering', done: number) => ({ syncId, kind: 'running', phase, done, total: 10_000, updatedAt: Date.now() });
 
   await page.goto(lexicon('mixpanel.com', US));
   const dialog = await openCleverTap(page, 'Power users');
   await expect(dialog).toContainText('One-time sync: Running');
+  // The run's progress record (storage.session) is what a running sync shows, tick by tick.
+  await writeStorage(extension, 'session', { [`progress:${syncId}`]: progress('reading', 1_000) });
   await expect(dialog).toContainText('(1,000 of 10,000)');
-  await writeStorage(extension, 'local', { appState: runningAt(2_500) });
-  await expect(dialog).toContainText('(2,500 of 10,000)');
-  // The run's own progress record (storage.session) is what a running sync shows.
-  const record = { syncId, kind: 'running', phase: 'delivering', done: 4_000, total: 10_000, updatedAt: Date.now() };
+  const record = progress('delivering', 4_000);
   await writeStorage(extension, 'session', { [`progress:${syncId}`]: record });
-  await expect(dialog).toContainText('Now updating CleverTap (4,000 of 10,000)');
+  await expect(dialog).toContainText('Now sending to CleverTap (4,000 of 10,000)');
 
   // The worker stops (its port closes); the dialog reconnects and the next change still arrives.
   await stopServiceWorker(context, extensionId);

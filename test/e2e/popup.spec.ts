@@ -4,12 +4,13 @@
  * cohort…, Sync now, Pause / Resume, Stop, and a Needs-review run confirmed.
  * Screenshots of each state go to artifacts/screenshots/.
  */
-import type { Page, Worker } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createCleverTapEmulator, DEFAULT_EMULATOR_ACCOUNT } from '../emulators/clevertap';
 import { createMixpanelEmulator, FIXTURE } from '../emulators/mixpanel';
-import type { AppState, RunSummary, Sync } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
+import type { RunSummary } from '../../lib/storage/schema';
 import { DEFAULT_SETTINGS } from '../../lib/storage/schema';
-import { connectAccounts, expect, test } from './fixtures';
+import { connectAccounts, expect, test, writeViewState } from './fixtures';
 
 const SHOTS = 'artifacts/screenshots';
 const mixpanel = createMixpanelEmulator();
@@ -23,13 +24,7 @@ async function openPopup(page: Page, extensionId: string) {
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
 }
 
-async function writeState(serviceWorker: Worker, state: AppState) {
-  await serviceWorker.evaluate(async (value) => {
-    await (globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({
-      appState: value,
-    });
-  }, state);
-}
+const writeState = writeViewState;
 
 const NOW = Date.now();
 const MINUTE = 60_000;

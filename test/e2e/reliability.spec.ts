@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
-import type { AppState, SyncStatus } from '../../lib/storage/schema';
+import type { StateView as AppState, SyncStatusView as SyncStatus } from '../../lib/messages';
 import { createEmulators, type EmulatorSet } from '../emulators';
 import { startHub } from '../emulators/hub';
 import { prng, seedCohort } from '../emulators/mixpanel';

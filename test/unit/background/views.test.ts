@@ -1,7 +1,8 @@
 /** Storage → view: what crosses to the pages, and how progress records shape a sync's status. */
 import { describe, expect, it } from 'vitest';
 import { changesView } from '../../../entrypoints/background/state-view';
-import { progressRecords, toRunRecordView, toStateView, type ProgressRecord } from '../../../entrypoints/background/views';
+import { toRunRecordView, toStateView } from '../../../entrypoints/background/views';
+import type { RunProgress as ProgressRecord } from '../../../lib/storage/progress';
 import { DEFAULT_SETTINGS, type AppState, type Sync } from '../../../lib/storage/schema';
 import { runSummary } from '../ui/fixtures';
 
@@ -45,9 +46,9 @@ describe('toStateView', () => {
     expect(toRunRecordView(lastRun).rejections).toEqual([rejected]);
   });
 
-  it('takes a running sync’s progress from its record, over what the stored status says', () => {
-    const stored = sync({ state: 'running', phase: 'reading', done: 10, total: 100 });
-    expect(toStateView(state(stored)).syncs[0]!.status).toEqual({ state: 'running', phase: 'reading', done: 10, total: 100 });
+  it('takes a running sync’s progress from its record; without one yet, it is reading, 0 of 0', () => {
+    const stored = sync({ state: 'running' });
+    expect(toStateView(state(stored)).syncs[0]!.status).toEqual({ state: 'running', phase: 'reading', done: 0, total: 0 });
     expect(toStateView(state(stored), [running(400, 500)]).syncs[0]!.status).toEqual({
       state: 'running',
       phase: 'delivering',
@@ -77,24 +78,12 @@ describe('toStateView', () => {
 
   it('applies a record to its own sync only', () => {
     const other = sync({ state: 'scheduled' }, { id: '1:3', cohortId: 3 });
-    const view = toStateView(state(sync({ state: 'running', phase: 'reading', done: 0, total: 0 }), other), [running(5, 10)]);
+    const view = toStateView(state(sync({ state: 'running' }), other), [running(5, 10)]);
     expect(view.syncs.map((shown) => shown.status.state)).toEqual(['running', 'scheduled']);
   });
 });
 
-describe('progress records', () => {
-  it('reads the records under the progress prefix and ignores anything malformed', () => {
-    const good = running(1, 2);
-    expect(
-      progressRecords({
-        'progress:1:2': good,
-        'progress:1:3': { syncId: '1:3', kind: 'running', phase: 'reading', done: '1', total: 2, updatedAt: 1 },
-        'progress:1:4': { syncId: '1:4', kind: 'queued', updatedAt: 1 },
-        other: { syncId: '1:5', kind: 'queued', place: 1, updatedAt: 1 },
-      }),
-    ).toEqual([good]);
-  });
-
+describe('what changes the view', () => {
   it('counts as a change of the view: the stored state and progress records, nothing else', () => {
     expect(changesView({ appState: {} }, 'local')).toBe(true);
     expect(changesView({ cohortCache: {} }, 'local')).toBe(false);

@@ -9,6 +9,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Fault } from '../../emulators/faults';
 import { EMULATOR_CREDENTIALS } from '../../emulators';
 import { seedCohort } from '../../emulators/mixpanel';
+import { browserStorage } from '../../../lib/background/storage-items';
 import { listHistory } from '../../../lib/storage/runs';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { PROJECT_ID, startEngine, type Engine } from '../sync/harness';
@@ -182,7 +183,10 @@ export async function runCell(cell: Cell): Promise<CellResult> {
   const check = (ok: boolean, problem: string) => {
     if (!ok) problems.push(problem);
   };
+  fakeBrowser.reset();
   const engine = await startEngine({
+    // The browser's storage, so noSecrets can search storage.local itself.
+    storage: browserStorage,
     mixpanel: { maxPageSize: PAGE },
     fetchTimeoutMs: 300,
     // The production policy (5 attempts, 1 s to 60 s with full jitter), a hundred times faster.
@@ -230,8 +234,9 @@ export async function runCell(cell: Cell): Promise<CellResult> {
       check(equal(sorted(segment?.members), exact), 'synced, but the segment is not the exact membership');
       check(new Set(segment?.members).size === segment?.members.length, 'an identity is in the segment twice');
       check((after.lastRun?.counts.rejected ?? 0) === rejected.size, 'rejections not counted');
+      const [filed] = await listHistory(id);
       for (const identity of rejected) {
-        check(!!after.lastRun?.rejections.some((rejection) => rejection.identity === identity), `rejection of ${identity} not reported`);
+        check(!!filed?.rejections.some((rejection) => rejection.identity === identity), `rejection of ${identity} not reported`);
       }
     } else if (outcome === 'failed' || outcome === 'paused') {
       check(cell.expect !== 'synced', `expected synced, got ${outcome}: ${reason}`);

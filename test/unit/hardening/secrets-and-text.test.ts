@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { readCsvRecords } from '../../emulators/clevertap/contract';
+import { browserStorage } from '../../../lib/background/storage-items';
 import { listHistory } from '../../../lib/storage/runs';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { runChangesCsv } from '../../../lib/sync/history';
@@ -33,7 +34,9 @@ const HOSTILE_IDS = [
 const LONG_NAME = `<b onmouseover=alert(1)>=cmd|' /C calc'!A0 \u202e${'n'.repeat(10_000 - 44)}`;
 
 async function ready() {
-  engine = await startEngine();
+  fakeBrowser.reset();
+  // Every storage area is searched for secrets below: the engine keeps its state in the browser's.
+  engine = await startEngine({ storage: browserStorage });
   await engine.connect();
   await engine.settings({ notificationEmail: 'admin@example.com' });
   engine.mixpanel.state.addCohort(PROJECT_ID, { id: 66, name: LONG_NAME });

@@ -6,7 +6,8 @@ import { ConnectDialog } from '../../../components/integrations/ConnectDialog';
 import { IntegrationEntry } from '../../../components/integrations/IntegrationEntry';
 import { REVERSE_DIRECTION_TEXT } from '../../../components/integrations/note';
 import type { Message } from '../../../lib/messages';
-import { DEFAULT_SETTINGS, type AppState, type Sync } from '../../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../../lib/messages';
+import { DEFAULT_SETTINGS } from '../../../lib/storage/schema';
 import { appStore } from '../../../lib/ui/app-store';
 
 const send = vi.hoisted(() => vi.fn());

@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectMixpanel } from '../../../lib/sync/connections';
-import { readAppState } from '../../../lib/storage/app-state';
 import { FIXTURE, type MixpanelModes } from '../../emulators/mixpanel';
 import { startEngine, type Engine } from './harness';
 
@@ -49,13 +48,13 @@ describe('connecting a Mixpanel service account', () => {
       serviceAccountList: 'absent',
     });
     expect(result).toMatchObject({ connected: true, connection: { adminConfirmed: false } });
-    expect((await readAppState()).connections.mixpanel?.adminConfirmed).toBe(false);
+    expect((await engine.state()).connections.mixpanel?.adminConfirmed).toBe(false);
   });
 
   it('refuses a role known to be below Admin from /me, naming it', async () => {
     const result = await connectAs(FIXTURE.analyst, { meProjectRole: 'object' });
     expect(result).toMatchObject({ connected: false, reason: 'not-admin', message: expect.stringContaining('“Analyst”') });
-    expect((await readAppState()).connections.mixpanel).toBeNull();
+    expect((await engine.state()).connections.mixpanel).toBeNull();
   });
 
   it('refuses a role known to be below Admin from the project service-account list, naming it', async () => {

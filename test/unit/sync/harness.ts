@@ -1,15 +1,15 @@
 /**
- * The real sync service in Node: fake browser APIs (storage, alarms), fake-indexeddb, and the
- * real API clients talking HTTP to both emulators through the hub.
+ * The real sync service in Node: storage and alarms in memory (lib/sync/memory-environment.ts),
+ * fake-indexeddb as the IndexedDB, and the real API clients talking HTTP to both emulators through
+ * the hub. No fake browser: a test that needs one (the router's) passes browser storage in.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { resetDbHandle } from '../../../lib/storage/db';
-import { readAppState, updateAppState } from '../../../lib/storage/app-state';
+import type { EngineStorage } from '../../../lib/storage/items';
 import type { Settings, Sync } from '../../../lib/storage/schema';
 import { connectCleverTap, connectMixpanel } from '../../../lib/sync/connections';
-import type { Environment } from '../../../lib/sync/environment';
+import { memoryEnvironment } from '../../../lib/sync/memory-environment';
 import { SyncService } from '../../../lib/sync/service';
 import type { RetryPolicy } from '../../../lib/http/retry';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSetOptions } from '../../emulators';
@@ -21,26 +21,27 @@ export interface EngineOptions extends EmulatorSetOptions {
   /** Every request gives up after this long (the clients' own timeouts are minutes). */
   fetchTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** The run queue's gathering time (none by default, so tests start runs at once). */
+  queueGatherMs?: number;
+  /** Another storage than memory (the browser's, for tests that go through the router). */
+  storage?: (indexedDB: IDBFactory) => EngineStorage;
 }
 
 export async function startEngine(options: EngineOptions = {}) {
-  fakeBrowser.reset();
-  // The service's keep-alive ping, for runs longer than 20 s.
-  fakeBrowser.runtime.getPlatformInfo = async () => ({ os: 'linux', arch: 'x86-64' }) as never;
-  globalThis.indexedDB = new IDBFactory();
+  const indexedDB = new IDBFactory();
+  globalThis.indexedDB = indexedDB;
   resetDbHandle();
   const emulators = createEmulators(options);
   const hub = await startHub(emulators.list);
-  const notifications: { title: string; message: string }[] = [];
-  const env: Environment = {
+  const env = memoryEnvironment({
     fetch: options.fetchTimeoutMs ? withTimeout(hub.fetch, options.fetchTimeoutMs) : hub.fetch,
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => {}, ...options.retry },
-    now: Date.now,
-    notify: async (title, message) => {
-      notifications.push({ title, message });
-    },
+    now: () => Date.now(),
     periodMinutes: 15,
-  };
+    queueGatherMs: options.queueGatherMs,
+    indexedDB,
+    ...(options.storage ? { storage: options.storage(indexedDB) } : {}),
+  });
   const service = new SyncService(env);
 
   const connect = async () => {
@@ -49,9 +50,10 @@ export async function startEngine(options: EngineOptions = {}) {
     if (!clevertap.connected || !mixpanel.connected) throw new Error('emulator connection failed');
   };
   const settings = (change: Partial<Settings>) =>
-    updateAppState((state) => ({ ...state, settings: { ...state.settings, ...change } }));
+    env.storage.appState.update((state) => ({ ...state, settings: { ...state.settings, ...change } }));
+  const state = () => env.storage.appState.read();
   const sync = async (syncId: string): Promise<Sync> => {
-    const found = (await readAppState()).syncs.find((candidate) => candidate.id === syncId);
+    const found = (await state()).syncs.find((candidate) => candidate.id === syncId);
     if (!found) throw new Error(`no sync ${syncId}`);
     return found;
   };
@@ -67,9 +69,10 @@ export async function startEngine(options: EngineOptions = {}) {
     hub,
     env,
     service,
-    notifications,
+    notifications: env.notifications,
     connect,
     settings,
+    state,
     sync,
     settle,
     segmentMembers,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { hostAccessMessage, hostOf } from '../../../lib/host-access';
+import { browserStorage } from '../../../lib/background/storage-items';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { createRouter } from '../../../entrypoints/background/router';
 import { EMULATOR_CREDENTIALS } from '../../emulators';
@@ -62,11 +63,13 @@ describe('host access the browser withholds (Firefox lets users withdraw it)', (
     await service.resume(syncId);
     await settle();
     expect((await sync(syncId)).status).toEqual({ state: 'synced' });
-    expect(await fakeBrowser.alarms.get(`sync:${syncId}`)).toMatchObject({ periodInMinutes: 15 });
+    expect(await env.alarms.get(`sync:${syncId}`)).toMatchObject({ periodInMinutes: 15 });
   });
 
   it('refuses to connect without access, with the same reason instead of "could not reach"', async () => {
-    engine = await startEngine();
+    fakeBrowser.reset();
+    // The router reads the browser's storage: the engine shares it.
+    engine = await startEngine({ storage: browserStorage });
     engine.env.missingHostAccess = async () => WITHHELD;
     const route = createRouter(engine.service, engine.env, Date.now());
     const sender = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { listHistory } from '../../../lib/storage/runs';
 import { syncIdFor } from '../../../lib/storage/schema';
 import { PROJECT_ID, sorted, startEngine, type Engine } from './harness';
 
@@ -84,7 +85,8 @@ describe('upserts during the read', () => {
     await settle();
     const first = (await sync(id)).lastRun!;
     expect(first.counts).toMatchObject({ added: 3000, rejected: 1 });
-    expect(first.rejections).toEqual([expect.objectContaining({ identity: identityOf('u5'), failures: 1 })]);
+    const [filed] = await listHistory(id);
+    expect(filed?.rejections).toEqual([expect.objectContaining({ identity: identityOf('u5'), failures: 1 })]);
     // Three batches, none sent twice: the refused profile is not retried within the run that refused it.
     expect(clevertap.stats().requests['/1/upload']).toBe(3);
     expect(clevertap.profile(identityOf('u5'))).toBeUndefined();

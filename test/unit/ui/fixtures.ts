@@ -1,4 +1,5 @@
-import { DEFAULT_SETTINGS, type AppState, type RunSummary, type Sync } from '../../../lib/storage/schema';
+import type { StateView as AppState, SyncView as Sync } from '../../../lib/messages';
+import { DEFAULT_SETTINGS, type RunSummary } from '../../../lib/storage/schema';
 
 export const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 
