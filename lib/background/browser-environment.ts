@@ -19,7 +19,7 @@ declare global {
  * Minutes between runs of a dynamic sync: 15, as Mixpanel's own integration. The demo build may
  * shorten it (a build-time value, so no setting or message can change it in a normal build).
  */
-export function dynamicPeriodMinutes(demoValue: unknown = import.meta.env?.WXT_DEMO_PERIOD_MINUTES): number {
+function dynamicPeriodMinutes(demoValue: unknown = import.meta.env?.WXT_DEMO_PERIOD_MINUTES): number {
   const minutes = Number(demoValue);
   return demoValue !== undefined && demoValue !== '' && Number.isFinite(minutes) && minutes > 0
     ? minutes

@@ -27,25 +27,25 @@ export function backgroundAppState(): AppStateStore {
   return appState;
 }
 
-export const budgetItem = storage.defineItem<Record<string, unknown>>('local:queryBudget', { fallback: {} });
+const budgetItem = storage.defineItem<Record<string, unknown>>('local:queryBudget', { fallback: {} });
 
-export const cohortCacheItem = storage.defineItem<unknown>('local:cohortCache', { fallback: null });
+const cohortCacheItem = storage.defineItem<unknown>('local:cohortCache', { fallback: null });
 
 const rejectedItems = new Map<string, StoredItem<unknown>>();
 
-export function rejectedItem(syncId: string): StoredItem<unknown> {
+function rejectedItem(syncId: string): StoredItem<unknown> {
   let item = rejectedItems.get(syncId);
   if (!item) rejectedItems.set(syncId, (item = storage.defineItem<unknown>(`local:rejected:${syncId}`, { fallback: null })));
   return item;
 }
 
-export const browserProgress: ProgressStore = {
+const browserProgress: ProgressStore = {
   put: (record: RunProgress) => storage.setItem(`session:${progressKey(record.syncId)}`, record),
   remove: (syncId: string) => storage.removeItem(`session:${progressKey(syncId)}`),
   list: () => listProgress(),
 };
 
-export async function listProgress(): Promise<RunProgress[]> {
+async function listProgress(): Promise<RunProgress[]> {
   const all = await storage.snapshot('session');
   return Object.entries(all).flatMap(([key, value]) =>
     key.startsWith(PROGRESS_KEY_PREFIX) ? (parseProgress(value) ?? []) : [],

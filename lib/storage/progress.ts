@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const PROGRESS_KEY_PREFIX = 'progress:';
 export const progressKey = (syncId: string) => `${PROGRESS_KEY_PREFIX}${syncId}`;
 
-export const RunProgressSchema = z.discriminatedUnion('kind', [
+const RunProgressSchema = z.discriminatedUnion('kind', [
   z.object({
     syncId: z.string(),
     kind: z.literal('running'),

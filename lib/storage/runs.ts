@@ -7,14 +7,13 @@ import { openIdb, STORES } from './db';
 import { RejectionSchema } from '../shapes';
 import { RunCountsSchema, RunSummarySchema, type RunCounts, type RunSummary } from './schema';
 
-export const ACTIVE_PHASES = ['reading', 'diffing', 'reviewing', 'delivering', 'committing'] as const;
-export type ActivePhase = (typeof ACTIVE_PHASES)[number];
+const ACTIVE_PHASES = ['reading', 'diffing', 'reviewing', 'delivering', 'committing'] as const;
 
 export type { Rejection } from '../shapes';
 /** How many rejections a run keeps with their reasons; the count is always complete. */
 export const MAX_KEPT_REJECTIONS = 1000;
 
-export const ActiveRunSchema = z.object({
+const ActiveRunSchema = z.object({
   syncId: z.string(),
   runId: z.string(),
   trigger: RunSummarySchema.shape.trigger,

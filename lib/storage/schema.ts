@@ -11,14 +11,14 @@ import { RejectionSchema } from '../shapes';
 export const CLEVERTAP_REGIONS = CLEVERTAP_REGION_IDS;
 export const MIXPANEL_REGIONS = MIXPANEL_REGION_IDS;
 
-export const CleverTapConnectionSchema = z.object({
+const CleverTapConnectionSchema = z.object({
   accountId: z.string().min(1),
   region: z.enum(CLEVERTAP_REGIONS),
   connectedAt: z.number(),
 });
 export type CleverTapConnection = z.infer<typeof CleverTapConnectionSchema>;
 
-export const MixpanelConnectionSchema = z.object({
+const MixpanelConnectionSchema = z.object({
   username: z.string().min(1),
   projectId: z.number().int().positive(),
   region: z.enum(MIXPANEL_REGIONS),
@@ -30,7 +30,7 @@ export const MixpanelConnectionSchema = z.object({
 });
 export type MixpanelConnection = z.infer<typeof MixpanelConnectionSchema>;
 
-export const ConnectionsSchema = z.object({
+const ConnectionsSchema = z.object({
   clevertap: CleverTapConnectionSchema.nullable(),
   mixpanel: MixpanelConnectionSchema.nullable(),
 });
@@ -43,7 +43,7 @@ export { DEFAULT_SETTINGS, DELIVERY_MODES, SettingsSchema, type DeliveryMode, ty
 export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
 export type SyncType = (typeof SYNC_TYPES)[number];
 
-export const SkipCountsSchema = z.object({
+const SkipCountsSchema = z.object({
   /** No `$CleverTap_user_id` on the profile. */
   missingId: z.number(),
   /** Empty, blank, not text, too long, or a value CleverTap forbids. */
@@ -64,7 +64,7 @@ export const RunCountsSchema = z.object({
 });
 export type RunCounts = z.infer<typeof RunCountsSchema>;
 
-export const RUN_OUTCOMES = ['synced', 'failed', 'paused', 'discarded'] as const;
+const RUN_OUTCOMES = ['synced', 'failed', 'paused', 'discarded'] as const;
 
 export const RunSummarySchema = z.object({
   runId: z.string(),
@@ -87,7 +87,7 @@ export const RunSummarySchema = z.object({
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
 /** The last run as the app state keeps it: its rejections stay in the history (`history.get`). */
-export const LastRunSchema = RunSummarySchema.omit({ rejections: true });
+const LastRunSchema = RunSummarySchema.omit({ rejections: true });
 export type LastRun = z.infer<typeof LastRunSchema>;
 
 /** Drops what the app state does not keep of a finished run. */
@@ -96,10 +96,9 @@ export function lastRunOf(summary: RunSummary): LastRun {
   return rest;
 }
 
-export const RUN_PHASES = ['reading', 'reviewing', 'delivering', 'committing'] as const;
-export type RunPhase = (typeof RUN_PHASES)[number];
+export type RunPhase = 'reading' | 'reviewing' | 'delivering' | 'committing';
 
-export const SyncStatusSchema = z.discriminatedUnion('state', [
+const SyncStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('scheduled') }),
   // Its progress lives under its own key (lib/storage/progress.ts): a tick never rewrites the state.
   z.object({ state: z.literal('running') }),
@@ -115,7 +114,7 @@ export const SyncStatusSchema = z.discriminatedUnion('state', [
 ]);
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
-export const SyncSchema = z.object({
+const SyncSchema = z.object({
   /** `<projectId>:<cohortId>`: a cohort has at most one sync per project. */
   id: z.string(),
   projectId: z.number(),

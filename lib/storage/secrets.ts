@@ -4,7 +4,7 @@
  */
 import { openIdb, STORES } from './db';
 
-export type SecretService = 'clevertap' | 'mixpanel';
+type SecretService = 'clevertap' | 'mixpanel';
 
 export async function saveSecret(service: SecretService, secret: string): Promise<void> {
   await (await openIdb()).put(STORES.secrets, { service, secret });

@@ -56,7 +56,7 @@ interface ChangeChunk {
   members: Member[];
 }
 
-export interface CommittedSnapshot {
+interface CommittedSnapshot {
   syncId: string;
   snapshot: string;
   size: number;
@@ -308,14 +308,6 @@ export async function readSnapshotBucket(snapshot: string, bucket: number): Prom
   const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
   if (pieces.length === 1) return pieces[0]!.members;
   return pieces.flatMap((piece) => piece.members).sort(byIdentity);
-}
-
-/** A snapshot's members, a bucket at a time (identity order within a bucket). */
-export async function* snapshotMembers(snapshot: string): AsyncGenerator<Member[]> {
-  for (let bucket = 0; bucket < SNAPSHOT_BUCKETS; bucket++) {
-    const members = await readSnapshotBucket(snapshot, bucket);
-    if (members.length > 0) yield members;
-  }
 }
 
 /** Identities only, streamed from the pieces `piecesPerRead` at a time: the custom-list file. */

@@ -1,6 +1,6 @@
 /** The safety brake: a run that would empty or mostly empty a segment waits for a person. */
 
-export interface BrakeInput {
+interface BrakeInput {
   /** Members in the last committed snapshot (0 on a first run). */
   committedSize: number;
   /** Members the run read and would keep. */

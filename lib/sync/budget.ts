@@ -28,7 +28,7 @@ export class BudgetExhaustedError extends Error {
   }
 }
 
-export interface BudgetLimits {
+interface BudgetLimits {
   hourly: number;
   concurrent: number;
 }

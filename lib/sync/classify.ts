@@ -5,12 +5,12 @@
 import { checkIdentity } from '../clevertap/identity';
 import type { Member, MemberProfile } from '../storage/snapshots';
 
-export const CLEVERTAP_ID_PROPERTY = '$CleverTap_user_id';
+const CLEVERTAP_ID_PROPERTY = '$CleverTap_user_id';
 
 /** The profile properties a run asks Mixpanel for: the id, and what CleverTap shows on a profile. */
 export const OUTPUT_PROPERTIES = [CLEVERTAP_ID_PROPERTY, '$email', '$phone', '$name', '$first_name', '$last_name'];
 
-export type Classified = { member: Member } | { skip: 'missingId' | 'invalidId' };
+type Classified = { member: Member } | { skip: 'missingId' | 'invalidId' };
 
 export function classifyProfile(distinctId: string, properties: Record<string, unknown>): Classified {
   const check = checkIdentity(properties[CLEVERTAP_ID_PROPERTY]);

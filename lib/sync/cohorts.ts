@@ -11,7 +11,7 @@ import { NO_SKIPS } from '../storage/schema';
 import { classifyProfile, OUTPUT_PROPERTIES } from './classify';
 
 /** Cohort lists change rarely; a refresh is one click away. */
-export const COHORT_CACHE_MS = 10 * 60 * 1000;
+const COHORT_CACHE_MS = 10 * 60 * 1000;
 
 const CacheSchema = z.object({
   projectId: z.number(),

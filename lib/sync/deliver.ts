@@ -26,9 +26,9 @@ import { recordOutcome, type RejectedStore } from './rejected-record';
 export const BATCH_SIZE = CHANGE_CHUNK;
 /** CleverTap allows 15 concurrent upload requests per account. */
 export const UPLOAD_CONCURRENCY = 15;
-export const SEGMENT_CREATOR = 'Cohort Sync';
+const SEGMENT_CREATOR = 'Cohort Sync';
 
-export interface DeliverContext {
+interface DeliverContext {
   clevertap: CleverTapClient;
   settings: Settings;
   cohortId: number;
@@ -221,11 +221,11 @@ async function readBatch(runId: string, parts: readonly StepPart[], batch: numbe
  * CleverTap marks profileData "Required", and an upsert without any may create no profile: a user
  * with no e-mail, phone or name still gets one field, their own Identity.
  */
-export function creatingProfileData(identity: string, profileData: Record<string, unknown>): Record<string, unknown> {
+function creatingProfileData(identity: string, profileData: Record<string, unknown>): Record<string, unknown> {
   return Object.keys(profileData).length > 0 ? profileData : { Identity: identity };
 }
 
-export type TrackedUploadContext = Pick<DeliverContext, 'clevertap' | 'rejected' | 'signal'>;
+type TrackedUploadContext = Pick<DeliverContext, 'clevertap' | 'rejected' | 'signal'>;
 
 /**
  * Uploads profiles and keeps the rejected-identities record in step for the `tracked` ones (all by

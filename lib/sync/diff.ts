@@ -16,7 +16,7 @@ import {
   type Member,
 } from '../storage/snapshots';
 
-export interface SortedDiff {
+interface SortedDiff {
   added: Member[];
   removed: Member[];
 }

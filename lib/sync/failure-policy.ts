@@ -16,7 +16,7 @@ import type { CleverTapConnection } from '../storage/schema';
 import { BudgetExhaustedError } from './budget';
 import { NotConnectedError, SyncError } from './errors';
 
-export type FailureKind = 'retry' | 'retry-later' | 'pause';
+type FailureKind = 'retry' | 'retry-later' | 'pause';
 
 /** Every API error kind, and what it calls for. */
 export const API_ERROR_POLICY: Readonly<Record<ApiErrorKind, FailureKind>> = {
@@ -36,7 +36,7 @@ export const API_ERROR_POLICY: Readonly<Record<ApiErrorKind, FailureKind>> = {
 /** A run that failed after its retries is tried again this much later. */
 export const RETRY_FAILED_AFTER_MINUTES = 5;
 
-export type FailureOutcome =
+type FailureOutcome =
   | { action: 'wait'; retryAt: number }
   | { action: 'pause'; reason: string; notice: Notice }
   | { action: 'fail'; reason: string; retryInMinutes: number; notice: Notice };
@@ -46,7 +46,7 @@ export interface Notice {
   message: string;
 }
 
-export interface FailureContext {
+interface FailureContext {
   cohortName: string;
   /** Named in a rejected passcode's reason. */
   clevertapRegion?: CleverTapConnection['region'];
@@ -75,7 +75,7 @@ export function failureOutcome(error: unknown, ctx: FailureContext): FailureOutc
 }
 
 /** A reason the user can act on, naming the service and, for CleverTap, the region. */
-export function describeFailure(error: unknown, ctx: Pick<FailureContext, 'clevertapRegion'>): string {
+function describeFailure(error: unknown, ctx: Pick<FailureContext, 'clevertapRegion'>): string {
   if (!isApiError(error)) return error instanceof Error ? error.message : 'Unexpected error.';
   if (error.service === 'clevertap' && error.kind === 'auth') {
     const region = ctx.clevertapRegion;

@@ -20,7 +20,7 @@ import {
 import { addRecord, UPLOAD_CONCURRENCY, uploadTracked } from './deliver';
 import type { RejectedStore } from './rejected-record';
 
-export interface EarlyUpsertContext {
+interface EarlyUpsertContext {
   clevertap: CleverTapClient;
   settings: Settings;
   cohortName: string;
@@ -30,7 +30,7 @@ export interface EarlyUpsertContext {
   takeRequests: () => number;
 }
 
-export interface EarlyUpserts {
+interface EarlyUpserts {
   /** Stops taking new batches and waits for those in flight. */
   finish(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { classifyProfile, OUTPUT_PROPERTIES } from './classify';
 /** An expired engage session restarts the read from page 0; after this many, the run fails. */
 const MAX_READ_RESTARTS = 3;
 
-export interface ReadContext {
+interface ReadContext {
   mixpanel: MixpanelClient;
   cohortId: number;
   signal: AbortSignal;
@@ -71,7 +71,7 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
  * membership at page 0, so the two should agree; a hair of slack keeps a total that counts
  * differently by a profile or two from failing every run.
  */
-export function shortfall(run: ActiveRun): number {
+function shortfall(run: ActiveRun): number {
   const missing = run.read.total - run.counts.read;
   const tolerance = Math.floor(run.read.total * READ_TOLERANCE);
   return missing > tolerance ? missing : 0;

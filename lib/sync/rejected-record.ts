@@ -4,7 +4,7 @@
  */
 
 /** Enough to send the record again; capped so a broken account cannot fill storage. */
-export const MAX_REJECTED_PER_SYNC = 10_000;
+const MAX_REJECTED_PER_SYNC = 10_000;
 
 export type RejectedIdentities = Record<
   string,

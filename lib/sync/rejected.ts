@@ -17,7 +17,7 @@ const RejectedSchema = z.record(
   }),
 );
 
-export async function readRejected(item: StoredItem<unknown>): Promise<RejectedIdentities> {
+async function readRejected(item: StoredItem<unknown>): Promise<RejectedIdentities> {
   const parsed = RejectedSchema.safeParse(await item.getValue());
   return parsed.success ? parsed.data : {};
 }
@@ -25,7 +25,7 @@ export async function readRejected(item: StoredItem<unknown>): Promise<RejectedI
 const writeChains = new WeakMap<object, Promise<unknown>>();
 
 /** Serialised read-modify-write, as concurrent batches report at once. */
-export function updateRejected(
+function updateRejected(
   item: StoredItem<unknown>,
   change: (current: RejectedIdentities) => RejectedIdentities,
 ): Promise<RejectedIdentities> {

@@ -48,7 +48,7 @@ export function queuedProgress(
   });
 }
 
-export interface RunQueueDeps {
+interface RunQueueDeps {
   /**
    * Runs one sync's run; true when it took its turn (it ran: committed, or stopped for review),
    * false when it could not (the query budget, a failure, an abort). A rejection is logged and the

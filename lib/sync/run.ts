@@ -16,7 +16,7 @@ import { readCohort } from './read';
 import type { RejectedStore } from './rejected-record';
 import { rereadIfStale } from './stale';
 
-export interface RunContext {
+interface RunContext {
   sync: Sync;
   settings: Settings;
   mixpanel: MixpanelClient;
@@ -32,7 +32,7 @@ export interface RunContext {
   rejected: RejectedStore;
 }
 
-export type RunResult =
+type RunResult =
   | { kind: 'committed'; summary: RunSummary }
   | { kind: 'needs-review'; reason: string; removals: number; segmentSize: number };
 
@@ -157,6 +157,6 @@ export function summarize(
 }
 
 /** The segment stored on the sync; syncs made before names were stored use prefix + cohort name. */
-export function segmentNameOf(sync: Sync, settings: Settings): string {
+function segmentNameOf(sync: Sync, settings: Settings): string {
   return sync.segmentName ?? segmentName(settings, sync.cohortName);
 }

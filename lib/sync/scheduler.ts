@@ -7,14 +7,14 @@ import type { ActiveRun } from '../storage/runs';
 import type { Sync } from '../storage/schema';
 import type { Alarms } from './environment';
 
-export const SYNC_ALARM_PREFIX = 'sync:';
+const SYNC_ALARM_PREFIX = 'sync:';
 /** Wakes a worker that was stopped mid-run; while runs are active it fires every 30 s. */
 export const RESUME_ALARM = 'resume-runs';
 const RESUME_EVERY_MINUTES = 0.5;
 
-export type AlarmTarget = { kind: 'sync'; syncId: string } | { kind: 'resume' } | undefined;
+type AlarmTarget = { kind: 'sync'; syncId: string } | { kind: 'resume' } | undefined;
 
-export const syncAlarmName = (syncId: string) => SYNC_ALARM_PREFIX + syncId;
+const syncAlarmName = (syncId: string) => SYNC_ALARM_PREFIX + syncId;
 
 export function alarmTarget(name: string): AlarmTarget {
   if (name.startsWith(SYNC_ALARM_PREFIX)) return { kind: 'sync', syncId: name.slice(SYNC_ALARM_PREFIX.length) };
@@ -27,7 +27,7 @@ export function isSchedulable(sync: Sync): boolean {
 }
 
 /** When a dynamic sync created now first runs: one period from now. */
-export function nextRunFromNow(now: number, periodMinutes: number): number {
+function nextRunFromNow(now: number, periodMinutes: number): number {
   return now + periodMinutes * 60_000;
 }
 

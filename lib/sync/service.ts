@@ -364,7 +364,7 @@ export class SyncService {
 }
 
 /** The sync whose run finished last (ties: the later id), where the turns go on after a worker start. */
-export function lastTurnOf(syncs: readonly Sync[]): string | undefined {
+function lastTurnOf(syncs: readonly Sync[]): string | undefined {
   let last: Sync | undefined;
   for (const sync of syncs) {
     if (!sync.lastRun) continue;

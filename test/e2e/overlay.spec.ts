@@ -176,6 +176,8 @@ test('the dialog follows a run’s progress through the state port, also after t
 
   // The worker stops (its port closes); the dialog reconnects and the next change still arrives.
   await stopServiceWorker(context, extensionId);
+  // The fresh worker drops progress no run of its own writes (this sync has no run); the dialog hears of it.
+  await expect(dialog).toContainText('Now reading the cohort from Mixpanel.');
   await writeStorage(extension, 'session', { [`progress:${syncId}`]: { ...record, done: 9_000, updatedAt: Date.now() } });
   await expect(dialog).toContainText('(9,000 of 10,000)');
 
