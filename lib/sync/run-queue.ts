@@ -84,11 +84,18 @@ export class RunQueue {
   private passed = new Set<string>();
   private current?: { syncId: string; controller: AbortController };
   private draining?: Promise<void>;
+  /** An alarm's run is waiting: the next idle start gathers the alarms that fire with it. */
+  private gather = false;
 
   constructor(private readonly deps: RunQueueDeps) {}
 
-  /** Queues a run unless the sync is running or waiting already; starts draining. */
-  enqueue(syncId: string): void {
+  /**
+   * Queues a run unless the sync is running or waiting already; starts draining. `fromAlarm`: the
+   * run was triggered by an alarm, so others may fire with it and the idle queue gathers them first;
+   * a run the user asked for starts at once.
+   */
+  enqueue(syncId: string, fromAlarm = false): void {
+    if (fromAlarm) this.gather = true;
     // A run that is still unwinding from a pause or stop does not stand in for a new one.
     const running = this.current?.syncId === syncId && !this.current.controller.signal.aborted;
     if (!running && !this.waiting.includes(syncId)) {
@@ -131,7 +138,8 @@ export class RunQueue {
       try {
         // An enqueue while the queue goes idle is run by the same drain, never left waiting.
         while (this.waiting.length > 0) {
-          if (this.deps.gatherMs) await new Promise((resolve) => setTimeout(resolve, this.deps.gatherMs));
+          if (this.gather && this.deps.gatherMs) await new Promise((resolve) => setTimeout(resolve, this.deps.gatherMs));
+          this.gather = false;
           await this.deps.onBusy();
           while (this.waiting.length > 0) await this.runNext();
           await this.deps.onIdle();

@@ -184,7 +184,7 @@ export class SyncService {
     for (const record of await this.env.storage.progress.list()) {
       if (!this.queue.isRunning(record.syncId)) await this.env.storage.progress.remove(record.syncId);
     }
-    for (const syncId of resumed) this.queue.enqueue(syncId);
+    for (const syncId of resumed) this.queue.enqueue(syncId, true);
   }
 
   /** Resolves when the queue is empty: for tests and the popup's "sync now" feedback. */
@@ -196,7 +196,7 @@ export class SyncService {
 
   private async trigger(syncId: string, trigger: ActiveRun['trigger']): Promise<void> {
     if (!(await getActiveRun(syncId))) await saveRun(newRun(syncId, trigger, this.env.now()));
-    this.queue.enqueue(syncId);
+    this.queue.enqueue(syncId, trigger === 'schedule');
   }
 
   /** One run; true when it took its turn in the queue (committed, or stopped for review). */

@@ -319,8 +319,12 @@ export async function throughput(session: EngineSession, c: EngineCase, options:
   };
 }
 
-/** Drops a finished case's members and profiles from the emulator, so a 1M case leaves no heap behind. */
+/**
+ * Drops a finished case's members and profiles from both emulators, so a 1M case leaves neither heap
+ * nor a million CleverTap profiles behind for the cases after it.
+ */
 function forgetCohort(apis: EmulatorSet, cohortId: number): void {
+  apis.clevertap.reset();
   const cohort = apis.mixpanel.state.cohort(PROJECT_ID, cohortId);
   if (!cohort) return;
   const profiles = apis.mixpanel.state.profiles(PROJECT_ID);

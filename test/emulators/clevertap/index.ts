@@ -199,6 +199,8 @@ interface CompletedBody {
 interface AccountData {
   account: EmulatedAccount;
   profiles: Map<string, StoredProfile>;
+  /** Identity by CleverTap ID, for a custom list's `g` rows. */
+  identityByObjectId: Map<string, string>;
   events: Map<string, StoredEvent[]>;
   segments: Map<string, StoredSegment>;
   /** Segment ids by name, kept even when a first upload failed, so ids never change. */
@@ -242,6 +244,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     accounts.set(account.accountId, {
       account,
       profiles: new Map(),
+      identityByObjectId: new Map(),
       events: new Map(),
       segments: new Map(),
       segmentIds: new Map(),
@@ -270,6 +273,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
         visibleAt: now() + lagMs,
       };
       account.profiles.set(identity, profile);
+      account.identityByObjectId.set(profile.objectId, identity);
     }
     return profile;
   };
@@ -482,15 +486,14 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
       return;
     }
     // Only profiles CleverTap already holds qualify; under ingestion lag, recent ones do not yet.
-    const visible = [...account.profiles.values()].filter((profile) => profile.visibleAt <= now());
-    const byObjectId = new Map(visible.map((profile) => [profile.objectId, profile.identity]));
-    const byIdentity = new Set(visible.map((profile) => profile.identity));
+    // Looked up row by row: the account may hold far more profiles than the file names.
     const members = new Set<string>();
     const unmatched: string[] = [];
     for (const row of file.rows) {
-      const identity = row.type === 'g' ? byObjectId.get(row.id) : byIdentity.has(row.id) ? row.id : undefined;
-      if (identity === undefined) unmatched.push(row.id);
-      else members.add(identity);
+      const identity = row.type === 'g' ? account.identityByObjectId.get(row.id) : row.id;
+      const profile = identity === undefined ? undefined : account.profiles.get(identity);
+      if (!profile || profile.visibleAt > now()) unmatched.push(row.id);
+      else members.add(profile.identity);
     }
     const stamp = iso();
     account.segments.set(input.name, {

@@ -228,16 +228,31 @@ describe('RunQueue', () => {
       // "a" ran last; "a" fires, then "b" a moment later. Without gathering, "a" would already run.
       const { queue, log, gates } = harness('a', [], 20);
       const starts = () => log.filter((line) => line.startsWith('start'));
-      queue.enqueue('a');
+      queue.enqueue('a', true);
       await vi.advanceTimersByTimeAsync(0);
       expect(starts()).toEqual([]);
-      queue.enqueue('b');
+      queue.enqueue('b', true);
       await vi.advanceTimersByTimeAsync(20);
       expect(starts()).toEqual(['start b']);
       gates.get('b')!();
       await vi.advanceTimersByTimeAsync(0);
       expect(starts()).toEqual(['start b', 'start a']);
       gates.get('a')!();
+      await vi.advanceTimersByTimeAsync(0);
+      await queue.idle();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a run the user asked for starts at once: only alarms are gathered', async () => {
+    vi.useFakeTimers();
+    try {
+      const { queue, log, gates } = harness('a', [], 60_000);
+      queue.enqueue('b');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(log.filter((line) => line.startsWith('start'))).toEqual(['start b']);
+      gates.get('b')!();
       await vi.advanceTimersByTimeAsync(0);
       await queue.idle();
     } finally {
