@@ -10,7 +10,10 @@ export default defineConfig({
   fullyParallel: true,
   timeout: 120_000,
   expect: { timeout: 15_000 },
-  retries: 0,
+  // Keyboard-focus and framed-page steps can lose a race on a loaded 2-core runner (seen once each in
+  // test/e2e/overlay.spec.ts "Panel menus by keyboard" and integrations.spec.ts "Connect"); a retried
+  // test is reported as flaky in the output, never hidden.
+  retries: 1,
   reporter: process.env.CI ? [['list']] : [['list']],
   outputDir: 'test-results',
 });

@@ -1,8 +1,8 @@
 /**
  * The custom-list file: header `Type,Identity`, one `i,<identity>` row per user
- * (https://developer.clevertap.com/docs/custom-list-endpoints). Rows are joined into chunks and the
- * chunks handed to a Blob, so a million identities never exist as both an array of rows and one
- * giant string.
+ * (https://developer.clevertap.com/docs/custom-list-endpoints). Rows are joined into chunks of 10,000
+ * and each chunk becomes a Blob at once, so the file's text leaves the JavaScript heap as it is
+ * written: a million identities are never held there as strings while the profiles still upload.
  *
  * Written by lib/csv.ts with two of its defaults off, because this file is read by CleverTap, not a
  * spreadsheet:
@@ -29,7 +29,7 @@ const ROWS_PER_CHUNK = 10_000;
 export async function customListCsv(
   identities: Iterable<string> | AsyncIterable<string>,
 ): Promise<{ blob: Blob; rows: number }> {
-  const chunks: string[] = [csvRecord(CUSTOM_LIST_HEADER, CUSTOM_LIST_CSV)];
+  const chunks: Blob[] = [new Blob([csvRecord(CUSTOM_LIST_HEADER, CUSTOM_LIST_CSV)])];
   let chunk = '';
   let inChunk = 0;
   let rows = 0;
@@ -37,7 +37,7 @@ export async function customListCsv(
     chunk += csvRecord(['i', identity], CUSTOM_LIST_CSV);
     rows++;
     if (++inChunk === ROWS_PER_CHUNK) {
-      chunks.push(chunk);
+      chunks.push(new Blob([chunk]));
       chunk = '';
       inChunk = 0;
     }
@@ -47,6 +47,6 @@ export async function customListCsv(
   } else {
     for (const identity of identities) add(identity);
   }
-  if (chunk) chunks.push(chunk);
+  if (chunk) chunks.push(new Blob([chunk]));
   return { blob: new Blob(chunks, { type: 'text/csv' }), rows };
 }

@@ -18,6 +18,7 @@ import { FIXTURE_COHORTS, serveMixpanelFixtures } from '../../test/fixtures/mixp
 import { CLEVERTAP_LABEL } from '../../lib/overlay/menu';
 import { EXTENSION_DIR, launchBench, sleep } from './browser';
 import { percentile } from './stats';
+import { SHIPPED_OUT_DIR } from './wxt.config';
 
 export interface SizeFigure {
   name: string;
@@ -209,7 +210,8 @@ async function openExportSubmenu(page: Page): Promise<void> {
 }
 
 export async function overlayBench(): Promise<OverlayResult> {
-  const sizes = scriptSizes();
+  // The shipped (minified) build's sizes: what users download and every Mixpanel page loads.
+  const sizes = scriptSizes(join(SHIPPED_OUT_DIR, 'chrome-mv3'));
   const costs: OverlayCost[] = [];
   const emulators = () => {
     const mixpanel = createMixpanelEmulator({ pages: heavyPages });
