@@ -2,22 +2,15 @@
 /** A sync waiting behind another run: its place in line and when it starts, in the popup's row. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncView } from '../../../lib/messages';
-import { NOW } from './fixtures';
+import { makeSync, NOW } from './fixtures';
 import { render, type Rendered } from './render';
 
 vi.mock('../../../lib/send', () => ({ sendToBackground: vi.fn() }));
 const { SyncRow } = await import('../../../components/syncs/SyncRow');
 const { availableCommands } = await import('../../../lib/ui/sync-actions');
 
-const queued = (place: number, etaAt?: number): SyncView => ({
-  id: '1234:55',
-  projectId: 1234,
-  cohortId: 55,
-  cohortName: 'Power users',
-  type: 'dynamic',
-  createdAt: NOW - 86_400_000,
-  status: etaAt === undefined ? { state: 'queued', place } : { state: 'queued', place, etaAt },
-});
+const queued = (place: number, etaAt?: number): SyncView =>
+  makeSync(etaAt === undefined ? { state: 'queued', place } : { state: 'queued', place, etaAt });
 
 let view: Rendered | undefined;
 afterEach(() => {
