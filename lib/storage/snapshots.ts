@@ -170,11 +170,11 @@ export async function stagePage(
   }
   const saved = advance(duplicates);
   tx.objectStore(STORES.runs).put(saved);
-  const stream = early ? await takeEarlyAdds(tx, snapshot, early.committed, fresh) : undefined;
+  const taken = early ? await takeEarlyAdds(tx, snapshot, early.committed, fresh) : undefined;
   await written;
   // Only what is durable joins the hashes: a failed page leaves no trace to be mistaken for a duplicate.
   for (const { hash } of fresh) state.hashes.add(hash);
-  if (stream) early!.onChunks(stream.chunks);
+  if (taken) early!.onChunks(taken.stream.chunks, taken.full);
   return saved;
 }
 
@@ -199,9 +199,12 @@ export interface EarlyAdds {
   requests: number;
 }
 
+/** Add chunks a page completed, by number: handed over in memory once durable, so their upload needs no read. */
+export type FullChunks = ReadonlyMap<number, Member[]>;
+
 interface EarlyHook {
   committed: SortedHashes;
-  onChunks: (chunks: number) => void;
+  onChunks: (chunks: number, full: FullChunks) => void;
   stopped: boolean;
 }
 
@@ -212,21 +215,23 @@ async function takeEarlyAdds(
   snapshot: string,
   committed: SortedHashes,
   fresh: readonly { member: Member; hash: number }[],
-): Promise<EarlyAdds | undefined> {
+): Promise<{ stream: EarlyAdds; full: Map<number, Member[]> } | undefined> {
   const earlyStore = tx.objectStore(STORES.early);
   const stream = (await request(earlyStore.get(snapshot))) as EarlyAdds | undefined;
   if (!stream) return undefined;
+  const full = new Map<number, Member[]>();
   for (const { member, hash } of fresh) {
     if (committed.has(hash)) continue;
     stream.pending.push(member);
     stream.count++;
     if (stream.pending.length === CHANGE_CHUNK) {
+      full.set(stream.chunks, stream.pending);
       tx.objectStore(STORES.changes).put({ runId: stream.runId, op: 'add', chunk: stream.chunks++, members: stream.pending } satisfies ChangeChunk);
       stream.pending = [];
     }
   }
   earlyStore.put(stream);
-  return stream;
+  return { stream, full };
 }
 
 /**
@@ -237,7 +242,7 @@ async function takeEarlyAdds(
 export async function startEarlyAdds(
   run: ActiveRun,
   committed: SortedHashes,
-  onChunks: (chunks: number) => void,
+  onChunks: (chunks: number, full: FullChunks) => void,
 ): Promise<EarlyAdds | undefined> {
   const db = await openDb();
   const tx = db.transaction(STORES.early, 'readwrite');
@@ -264,19 +269,29 @@ export async function getEarlyAdds(snapshot: string): Promise<EarlyAdds | undefi
   return (await request(db.transaction(STORES.early).objectStore(STORES.early).get(snapshot))) as EarlyAdds | undefined;
 }
 
-/** Files an upserted early chunk, with its rejections and the requests it took. */
-export async function recordEarlyBatch(snapshot: string, chunk: number, rejected: readonly Rejection[], requests: number): Promise<void> {
+/** An upserted early chunk, with its rejections and the requests it took. */
+export interface EarlyBatch {
+  chunk: number;
+  rejected: readonly Rejection[];
+  requests: number;
+}
+
+/** Files upserted early chunks, any number in one transaction. */
+export async function recordEarlyBatches(snapshot: string, batches: readonly EarlyBatch[]): Promise<void> {
   const db = await openDb();
   const tx = db.transaction(STORES.early, 'readwrite');
   const store = tx.objectStore(STORES.early);
   const stream = (await request(store.get(snapshot))) as EarlyAdds | undefined;
   // A stream deleted meanwhile (a restarted read) keeps nothing: its adds are sent again.
-  if (stream && !stream.delivered.includes(chunk)) {
-    stream.delivered.push(chunk);
-    const room = Math.max(0, MAX_KEPT_REJECTIONS - stream.rejections.length);
-    stream.rejections.push(...rejected.slice(0, room));
-    stream.rejected += rejected.length;
-    stream.requests += requests;
+  if (stream) {
+    for (const { chunk, rejected, requests } of batches) {
+      if (stream.delivered.includes(chunk)) continue;
+      stream.delivered.push(chunk);
+      const room = Math.max(0, MAX_KEPT_REJECTIONS - stream.rejections.length);
+      stream.rejections.push(...rejected.slice(0, room));
+      stream.rejected += rejected.length;
+      stream.requests += requests;
+    }
     store.put(stream);
   }
   await done(tx);

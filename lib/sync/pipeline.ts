@@ -13,9 +13,11 @@ import {
   getCommitted,
   loadSnapshotHashes,
   readChangeChunk,
-  recordEarlyBatch,
+  recordEarlyBatches,
   startEarlyAdds,
   stopEarlyAdds,
+  type EarlyBatch,
+  type Member,
 } from '../storage/snapshots';
 import { addRecord, UPLOAD_CONCURRENCY, uploadTracked } from './deliver';
 import type { RejectedStore } from './rejected-record';
@@ -35,24 +37,46 @@ interface EarlyUpserts {
   finish(): Promise<void>;
 }
 
+/**
+ * Chunks kept in memory between their page's commit and their upload. Past this many waiting, the
+ * rest are read back from IndexedDB when their turn comes, so memory stays bounded however far the
+ * read runs ahead of the uploads.
+ */
+const HELD_CHUNKS = 2 * UPLOAD_CONCURRENCY;
+
 export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext): Promise<EarlyUpserts> {
   const committed = await getCommitted(run.syncId);
   const hashes = committed ? await loadSnapshotHashes(committed.snapshot) : new SortedHashes(new Float64Array());
   const toRecord = addRecord(ctx.settings, ctx.cohortName);
   const inFlight = new Set<Promise<void>>();
+  const held = new Map<number, Member[]>();
+  // Uploaded but not yet filed: filed together, in one transaction per turn of the chain.
+  const unfiled: EarlyBatch[] = [];
+  let filing: Promise<void> = Promise.resolve();
   let ready = 0;
   let next = 0;
   let stopped = false;
   let sent = new Set<number>();
 
-  const send = async (chunk: number) => {
-    const changes = await readChangeChunk(run.runId, 'add', chunk);
-    if (changes.length === 0) return;
-    const result = await uploadTracked(ctx, changes.map(toRecord));
-    await recordEarlyBatch(run.snapshot, chunk, result.rejected, ctx.takeRequests());
+  const file = (batch: EarlyBatch) => {
+    unfiled.push(batch);
+    filing = filing
+      .then(() => (unfiled.length > 0 ? recordEarlyBatches(run.snapshot, unfiled.splice(0)) : undefined))
+      // Not fatal: a batch left unfiled is sent again by the delivery phase.
+      .catch(() => undefined)
+      .finally(pump);
   };
+  const send = async (chunk: number) => {
+    const members = held.get(chunk) ?? (await readChangeChunk(run.runId, 'add', chunk));
+    held.delete(chunk);
+    if (members.length === 0) return;
+    const result = await uploadTracked(ctx, members.map(toRecord));
+    file({ chunk, rejected: result.rejected, requests: ctx.takeRequests() });
+  };
+  // Uploads in flight plus uploads not yet filed stay within CleverTap's 15: a worker stop then
+  // costs at most 15 batches sent again.
   const pump = () => {
-    while (!stopped && inFlight.size < UPLOAD_CONCURRENCY && next < ready) {
+    while (!stopped && inFlight.size + unfiled.length < UPLOAD_CONCURRENCY && next < ready) {
       const chunk = next++;
       if (sent.has(chunk)) continue;
       const task: Promise<void> = send(chunk)
@@ -68,7 +92,8 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
     }
   };
 
-  const stream = await startEarlyAdds(run, hashes, (chunks) => {
+  const stream = await startEarlyAdds(run, hashes, (chunks, full) => {
+    for (const [chunk, members] of full) if (held.size < HELD_CHUNKS) held.set(chunk, members);
     ready = chunks;
     pump();
   });
@@ -82,6 +107,8 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
       stopEarlyAdds(run.snapshot);
       stopped = true;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await filing;
+      held.clear();
     },
   };
 }

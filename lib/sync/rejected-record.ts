@@ -17,29 +17,36 @@ export interface RejectedStore {
   update(change: (current: RejectedIdentities) => RejectedIdentities): Promise<RejectedIdentities>;
 }
 
-/** Folds one batch's answer in: refused identities count one more failure, accepted ones are forgotten. */
+/**
+ * Folds one batch's answer in: refused identities count one more failure, accepted ones are forgotten.
+ * Returns `current` itself when nothing changes, so the store can skip the write.
+ */
 export function recordOutcome(
   current: RejectedIdentities,
   sent: readonly { identity: string; profileData: Record<string, unknown> }[],
   refused: readonly { identity: string; code: number; error: string }[],
 ): RejectedIdentities {
-  const next = { ...current };
+  let next: RejectedIdentities | undefined;
+  let size = Object.keys(current).length;
   const refusedBy = new Map(refused.map((rejection) => [rejection.identity, rejection]));
   for (const record of sent) {
     const rejection = refusedBy.get(record.identity);
     if (!rejection) {
-      delete next[record.identity];
+      if (record.identity in (next ?? current)) {
+        delete (next ??= { ...current })[record.identity];
+        size--;
+      }
       continue;
     }
-    const known = next[record.identity];
-    if (!known && Object.keys(next).length >= MAX_REJECTED_PER_SYNC) continue;
-    next[record.identity] = {
+    const known = (next ?? current)[record.identity];
+    if (!known && size >= MAX_REJECTED_PER_SYNC) continue;
+    if (!known) size++;
+    (next ??= { ...current })[record.identity] = {
       failures: (known?.failures ?? 0) + 1,
       code: rejection.code,
       error: rejection.error,
       profile: record.profileData,
     };
   }
-  return next;
+  return next ?? current;
 }
-

@@ -23,16 +23,34 @@ async function readRejected(item: StoredItem<unknown>): Promise<RejectedIdentiti
 }
 
 const writeChains = new WeakMap<object, Promise<unknown>>();
+/**
+ * The record as last read or written, per item: the worker is its only writer, and every upload
+ * folds its answer in, so without this each batch would cost a storage read and write even when
+ * nothing was refused.
+ */
+const known = new WeakMap<object, RejectedIdentities>();
 
-/** Serialised read-modify-write, as concurrent batches report at once. */
+async function currentRejected(item: StoredItem<unknown>): Promise<RejectedIdentities> {
+  const cached = known.get(item);
+  if (cached) return cached;
+  const value = await readRejected(item);
+  known.set(item, value);
+  return value;
+}
+
+/** Serialised read-modify-write, as concurrent batches report at once; a change that returns the same record writes nothing. */
 function updateRejected(
   item: StoredItem<unknown>,
   change: (current: RejectedIdentities) => RejectedIdentities,
 ): Promise<RejectedIdentities> {
   const next = (writeChains.get(item) ?? Promise.resolve()).then(async () => {
-    const updated = change(await readRejected(item));
+    const current = await currentRejected(item);
+    const updated = change(current);
+    if (updated === current) return current;
+    known.delete(item);
     if (Object.keys(updated).length === 0) await item.removeValue();
     else await item.setValue(updated);
+    known.set(item, updated);
     return updated;
   });
   writeChains.set(item, next.catch(() => undefined));
@@ -41,7 +59,7 @@ function updateRejected(
 
 /** The store of one sync, as the delivery phase uses it. */
 export function rejectedStore(item: StoredItem<unknown>): RejectedStore {
-  return { read: () => readRejected(item), update: (change) => updateRejected(item, change) };
+  return { read: () => updateRejected(item, (current) => current), update: (change) => updateRejected(item, change) };
 }
 
 export function forgetRejected(item: StoredItem<unknown>): Promise<unknown> {

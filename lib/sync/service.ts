@@ -37,6 +37,8 @@ export class SyncService {
   private current?: { syncId: string; startedAt: number; etaAt?: number };
   private queued = new Set<string>();
   private queueToldAt = 0;
+  private unwrittenProgress?: RunProgress;
+  private progressWritten: Promise<void> = Promise.resolve();
 
   constructor(private readonly env: Environment) {
     useIndexedDb(env.storage.indexedDB);
@@ -252,8 +254,24 @@ export class SyncService {
       return false;
     } finally {
       this.current = undefined;
+      await this.progressWritten;
       await this.env.storage.progress.remove(syncId);
     }
+  }
+
+  /**
+   * Progress ticks are written one at a time, the latest replacing any not yet written: the run
+   * never waits on storage for a figure the popup only shows.
+   */
+  private writeProgress(record: RunProgress): void {
+    const idle = this.unwrittenProgress === undefined;
+    this.unwrittenProgress = record;
+    if (!idle) return;
+    this.progressWritten = this.progressWritten.then(async () => {
+      const latest = this.unwrittenProgress;
+      this.unwrittenProgress = undefined;
+      if (latest) await this.env.storage.progress.put(latest).catch(() => undefined);
+    });
   }
 
   private async progress(run: ActiveRun, done: number, total: number): Promise<void> {
@@ -262,8 +280,7 @@ export class SyncService {
     const elapsed = now - run.startedAt;
     const etaAt = done > 0 && total > done ? Math.round(now + (elapsed / done) * (total - done)) : undefined;
     if (this.current?.syncId === run.syncId) this.current.etaAt = etaAt;
-    const record: RunProgress = { syncId: run.syncId, kind: 'running', phase, done, total, updatedAt: now, ...(etaAt ? { etaAt } : {}) };
-    await this.env.storage.progress.put(record);
+    this.writeProgress({ syncId: run.syncId, kind: 'running', phase, done, total, updatedAt: now, ...(etaAt ? { etaAt } : {}) });
     // The syncs waiting behind this run learn its new ETA now and then, not on every tick.
     if (now - this.queueToldAt >= QUEUE_ETA_EVERY_MS) {
       this.queueToldAt = now;

@@ -2,6 +2,7 @@
  * The real engine in Chromium against the emulators: throughput, calls, service-worker heap,
  * IndexedDB size and the cost of a stopped worker. The emulators run in this Node process.
  */
+import { readFileSync } from 'node:fs';
 import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../test/emulators';
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
@@ -50,6 +51,8 @@ export interface RunFigures {
   workerCpu?: CpuSummary;
   /** CPU time of this Node process (the emulators, and the benchmark's polling) during the run. */
   emulatorCpuMs: number;
+  /** Share of all cores busy during the run, every process on the machine counted. */
+  machineBusy: number;
   phases?: PhaseTimes;
   summary: NonNullable<Sync['lastRun']>;
 }
@@ -98,6 +101,12 @@ export interface PhaseTimes {
   customListMs: number;
   /** Uploads that started before the last engage answer: sent while the read went on. */
   uploadsDuringRead?: number;
+  /** Mean uploads in flight over the upload window (sum of their times ÷ the window). */
+  meanUploadsInFlight?: number;
+  /** Mean time from an upload's arrival to its answer, against the configured latency. */
+  meanUploadMs?: number;
+  /** The same for engage pages. */
+  meanEngageMs?: number;
   /** The run's start (its own record) → the first API request: loading state, clients, checkpoint. */
   startGapMs?: number;
   /** The last API answer → the run's end: the commit. */
@@ -118,6 +127,7 @@ export function phaseTimes(timeline: readonly TimelineEntry[], run?: { startedAt
   if (engage.length === 0 || upload.length === 0 || list.length === 0) return undefined;
   const min = (xs: TimelineEntry[], key: 'start' | 'end') => Math.min(...xs.map((x) => x[key]));
   const max = (xs: TimelineEntry[], key: 'start' | 'end') => Math.max(...xs.map((x) => x[key]));
+  const sum = (xs: TimelineEntry[]) => xs.reduce((total, x) => total + x.end - x.start, 0);
   return {
     readMs: max(engage, 'end') - min(engage, 'start'),
     diffGapMs: firstAfter(upload, list, max(engage, 'end')) - max(engage, 'end'),
@@ -125,10 +135,20 @@ export function phaseTimes(timeline: readonly TimelineEntry[], run?: { startedAt
     csvGapMs: min(list, 'start') - max(upload, 'end'),
     customListMs: max(list, 'end') - min(list, 'start'),
     uploadsDuringRead: upload.filter((entry) => entry.start < max(engage, 'end')).length,
+    meanUploadsInFlight: sum(upload) / Math.max(1, max(upload, 'end') - min(upload, 'start')),
+    meanUploadMs: sum(upload) / upload.length,
+    meanEngageMs: sum(engage) / engage.length,
     ...(run
       ? { startGapMs: min([...timeline], 'start') - run.startedAt, commitGapMs: run.finishedAt - max([...timeline], 'end') }
       : {}),
   };
+}
+
+/** Jiffies of all cores from /proc/stat: busy (not idle or iowait) and total. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
 }
 
 export async function engineSession(): Promise<EngineSession> {
@@ -183,6 +203,7 @@ export async function measuredRun(
   const sampler = new HeapSampler(browser.devtoolsPort, browser.extensionId, 250);
   sampler.start();
   const cpuBefore = process.cpuUsage();
+  const machineBefore = machineCpu();
   const t0 = Date.now();
   const reply =
     how.start === 'start'
@@ -207,6 +228,7 @@ export async function measuredRun(
   }
   await sampler.stop();
   const cpuUsed = process.cpuUsage(cpuBefore);
+  const machineAfter = machineCpu();
   const summary = sync!.lastRun!;
   const ct = apis.clevertap.stats();
   const mp = apis.mixpanel.counters;
@@ -223,6 +245,7 @@ export async function measuredRun(
     heapSamples: sampler.samples,
     ...(sampler.cpu ? { workerCpu: sampler.cpu } : {}),
     emulatorCpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+    machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
     phases: phaseTimes(session.timeline, summary),
     summary,
   };

@@ -7,6 +7,7 @@
  *   npm run bench -- --million       adds the 1M-member export (heap, IndexedDB size, throughput)
  *   npm run bench -- --only=engine,overlay,popup,churn,resume
  *   npm run bench -- --only=engine --million --members=1000000   one cohort size only
+ *   npm run bench -- --only=engine --members=100000 --page-size=10000   and one server page size
  *   npm run bench -- --no-write      print only, leave BENCHMARKS.md alone
  *   npm run bench -- --render=/tmp/bench-last-<checkout>.json   rewrite BENCHMARKS.md from a saved run's figures
  */

@@ -109,19 +109,21 @@ export async function runBench(argv: string[]): Promise<void> {
         const profiles = wants('engine') ? Object.values(PROFILES) : [PROFILES.fast];
         // --members=N (with --only=engine) narrows the export cases to one cohort size, for a quick look.
         const onlyMembers = Number(argv.find((arg) => arg.startsWith('--members='))?.slice('--members='.length)) || undefined;
+        const onlyPage = Number(argv.find((arg) => arg.startsWith('--page-size='))?.slice('--page-size='.length)) || undefined;
         const cases: EngineCase[] = profiles
           .flatMap((profile) => shapes.map((shape) => ({ ...shape, profile })))
-          .filter((c) => !onlyMembers || c.members === onlyMembers);
+          .filter((c) => !onlyMembers || c.members === onlyMembers)
+          .filter((c) => !onlyPage || c.pageSize === onlyPage);
         for (const c of cases) {
           log(`engine: ${c.members.toLocaleString('en')} members, page size ${c.pageSize}, concurrency ${c.concurrency}, ${c.profile.name} latencies…`);
           const caseStarted = Date.now();
           const result = await throughput(session, c, { measureIdb: true });
           report.throughput.push(result);
           if (c.members >= 1_000_000) report.millionMs = (report.millionMs ?? 0) + (Date.now() - caseStarted);
-          log(`  ${(result.wallMs / 1000).toFixed(1)} s, ${(result.wallMs / result.boundMs).toFixed(2)}× the bound`);
+          log(`  ${(result.wallMs / 1000).toFixed(1)} s, ${(result.wallMs / result.boundMs).toFixed(2)}× the bound; ${JSON.stringify({ ...result.phases, machineBusy: result.machineBusy })}`);
           if (c.members === 100_000 && c.pageSize === 1000 && c.concurrency === 3 && c.profile === PROFILES.fast) resumeBaseline = result;
         }
-        if (wants('engine') && !onlyMembers) {
+        if (wants('engine') && !onlyMembers && !onlyPage) {
           // Measured at the fast latencies only: sequential calls at production latencies would take
           // minutes per case and add nothing the model (pages × Lm + (batches + 3) × Lc) does not say.
           const naiveCases: [number, number][] = [[10_000, 1000], [100_000, 1000], [100_000, 10_000]];
