@@ -22,6 +22,30 @@ export const CUSTOM_LIST_CSV: CsvOptions = { formulaGuard: false, lineEnd: '\n' 
 
 const ROWS_PER_CHUNK = 10_000;
 
+/** A custom-list file written a part at a time, e.g. one part per staged page of identities. */
+export class CustomListWriter {
+  private readonly parts: Blob[] = [new Blob([csvRecord(CUSTOM_LIST_HEADER, CUSTOM_LIST_CSV)])];
+  private count = 0;
+
+  get rows(): number {
+    return this.count;
+  }
+
+  /** One Blob per call, so the text leaves the JavaScript heap at once. */
+  add(identities: Iterable<string>): void {
+    let text = '';
+    for (const identity of identities) {
+      text += csvRecord(['i', identity], CUSTOM_LIST_CSV);
+      this.count++;
+    }
+    if (text) this.parts.push(new Blob([text]));
+  }
+
+  file(): { blob: Blob; rows: number } {
+    return { blob: new Blob(this.parts, { type: 'text/csv' }), rows: this.count };
+  }
+}
+
 /**
  * Accepts a plain or an async iterable (e.g. identities read from IndexedDB a page at a time);
  * the identities are written as given: check them with checkIdentity first.
@@ -29,17 +53,13 @@ const ROWS_PER_CHUNK = 10_000;
 export async function customListCsv(
   identities: Iterable<string> | AsyncIterable<string>,
 ): Promise<{ blob: Blob; rows: number }> {
-  const chunks: Blob[] = [new Blob([csvRecord(CUSTOM_LIST_HEADER, CUSTOM_LIST_CSV)])];
-  let chunk = '';
-  let inChunk = 0;
-  let rows = 0;
+  const writer = new CustomListWriter();
+  let chunk: string[] = [];
   const add = (identity: string) => {
-    chunk += csvRecord(['i', identity], CUSTOM_LIST_CSV);
-    rows++;
-    if (++inChunk === ROWS_PER_CHUNK) {
-      chunks.push(new Blob([chunk]));
-      chunk = '';
-      inChunk = 0;
+    chunk.push(identity);
+    if (chunk.length === ROWS_PER_CHUNK) {
+      writer.add(chunk);
+      chunk = [];
     }
   };
   if (Symbol.asyncIterator in identities) {
@@ -47,6 +67,6 @@ export async function customListCsv(
   } else {
     for (const identity of identities) add(identity);
   }
-  if (chunk) chunks.push(new Blob([chunk]));
-  return { blob: new Blob(chunks, { type: 'text/csv' }), rows };
+  writer.add(chunk);
+  return writer.file();
 }

@@ -26,3 +26,28 @@ export async function forEachConcurrent<T>(
   await Promise.all(Array.from({ length: Math.max(1, limit) }, lane));
   if (failure) throw failure.error;
 }
+
+/**
+ * At most `limit` tasks at once across every caller: CleverTap's 15 concurrent uploads per account,
+ * shared by the upserts during the read and the delivery phase.
+ */
+export class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.free = Math.max(1, Math.floor(limit));
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}

@@ -55,31 +55,40 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
 
   try {
     options.signal?.throwIfAborted();
-    let session: { id: string; pageSize: number; total: number };
-    let next: number;
-    if (options.resume) {
-      const { sessionId, pageSize, total, nextPage } = options.resume;
-      session = { id: sessionId, pageSize, total };
-      next = nextPage;
-    } else {
-      const first = unwrap(await fetchSettled(0, undefined), 0);
-      const total = first.total ?? first.results.length;
-      session = { id: first.session_id ?? '', pageSize: first.page_size, total };
-      yield toPage(first, session);
-      if (isLastPage(first)) return;
-      if (!session.id) throw malformed('page 0 is full but names no session_id to page with');
-      next = 1;
-    }
-
+    let session = { id: '', pageSize: 1, total: 0 };
+    let next = 0;
     // Pages are estimated from page 0's total, but a full page at the end means there is more.
-    let lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
-    let launch = next;
+    let lastExpected = 0;
+    let launch = 0;
+    const beginPaging = () => {
+      launch = next;
+      lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
+    };
     const refill = () => {
       while (inFlight.size < Math.max(1, options.concurrency) && launch <= lastExpected) {
         inFlight.set(launch, fetchSettled(launch, session.id));
         launch++;
       }
     };
+    if (options.resume) {
+      const { sessionId, pageSize, total, nextPage } = options.resume;
+      session = { id: sessionId, pageSize, total };
+      next = nextPage;
+      beginPaging();
+    } else {
+      const first = unwrap(await fetchSettled(0, undefined), 0);
+      const total = first.total ?? first.results.length;
+      session = { id: first.session_id ?? '', pageSize: first.page_size, total };
+      next = 1;
+      beginPaging();
+      if (!isLastPage(first)) {
+        if (!session.id) throw malformed('page 0 is full but names no session_id to page with');
+        // The next pages are asked for before page 0 is handed over, so they load while it is staged.
+        refill();
+      }
+      yield toPage(first, session);
+      if (isLastPage(first)) return;
+    }
     for (;;) {
       refill();
       const pending = inFlight.get(next);

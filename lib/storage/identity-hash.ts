@@ -51,6 +51,14 @@ export class HashSet52 {
     if (this.insert(this.slots, hash)) this.used++;
   }
 
+  /** The hashes held, sorted. */
+  sorted(): SortedHashes {
+    const out = new Float64Array(this.used);
+    let at = 0;
+    for (const hash of this.slots) if (hash !== 0) out[at++] = hash;
+    return new SortedHashes(out.sort());
+  }
+
   private insert(slots: Float64Array, hash: number): boolean {
     const mask = slots.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {

@@ -102,21 +102,28 @@ async function rebuildStagingState(db: IDBDatabase, snapshot: string): Promise<S
   return state;
 }
 
-/** Drops a snapshot's staging memory: called once its read is complete, or when it is deleted. */
-export async function endStaging(snapshot: string): Promise<void> {
-  staging.get(await openDb())?.delete(snapshot);
+/**
+ * Ends a complete read's staging and returns the hashes of every identity staged, from staging
+ * memory (read back from the pieces once after a worker restart).
+ */
+export async function finishStaging(snapshot: string): Promise<SortedHashes> {
+  const db = await openDb();
+  const state = await stagingState(db, snapshot);
+  staging.get(db)?.delete(snapshot);
+  return state.hashes.sorted();
 }
 
 /**
  * Stages one page's valid members and saves the run's checkpoint in a single transaction.
  * A member whose identity is already staged (in this page or an earlier one) is a duplicate:
  * counted, not stored twice. `advance` receives the number of duplicates and returns the
- * checkpoint to save.
+ * checkpoint to save; `onStaged` receives the members stored, once they are durable.
  */
 export async function stagePage(
   snapshot: string,
   members: readonly Member[],
   advance: (duplicates: number) => ActiveRun,
+  onStaged?: (fresh: readonly Member[]) => void,
 ): Promise<ActiveRun> {
   const db = await openDb();
   const state = await stagingState(db, snapshot);
@@ -174,7 +181,11 @@ export async function stagePage(
   await written;
   // Only what is durable joins the hashes: a failed page leaves no trace to be mistaken for a duplicate.
   for (const { hash } of fresh) state.hashes.add(hash);
-  if (taken) early!.onChunks(taken.stream.chunks, taken.full);
+  onStaged?.(fresh.map(({ member }) => member));
+  if (taken) {
+    for (const [chunk, members] of taken.full) remember(db, taken.stream.runId, 'add', chunk, members);
+    early!.onChunks(taken.stream.chunks);
+  }
   return saved;
 }
 
@@ -199,12 +210,9 @@ export interface EarlyAdds {
   requests: number;
 }
 
-/** Add chunks a page completed, by number: handed over in memory once durable, so their upload needs no read. */
-export type FullChunks = ReadonlyMap<number, Member[]>;
-
 interface EarlyHook {
   committed: SortedHashes;
-  onChunks: (chunks: number, full: FullChunks) => void;
+  onChunks: (chunks: number) => void;
   stopped: boolean;
 }
 
@@ -242,7 +250,7 @@ async function takeEarlyAdds(
 export async function startEarlyAdds(
   run: ActiveRun,
   committed: SortedHashes,
-  onChunks: (chunks: number, full: FullChunks) => void,
+  onChunks: (chunks: number) => void,
 ): Promise<EarlyAdds | undefined> {
   const db = await openDb();
   const tx = db.transaction(STORES.early, 'readwrite');
@@ -369,9 +377,11 @@ export async function openChangeWriter(runId: string, after?: Pick<EarlyAdds, 'c
     if (full.length === 0) return;
     const tx = db.transaction(STORES.changes, 'readwrite');
     const store = tx.objectStore(STORES.changes);
-    for (const chunk of full) store.put(chunk);
+    const written = full;
+    for (const chunk of written) store.put(chunk);
     full = [];
     await done(tx);
+    for (const chunk of written) remember(db, runId, chunk.op, chunk.chunk, chunk.members);
   };
   const cut = (op: ChangeOp) => {
     if (pending[op].length === 0) return;
@@ -396,9 +406,43 @@ export async function openChangeWriter(runId: string, after?: Pick<EarlyAdds, 'c
   };
 }
 
+/**
+ * Change chunks lately made durable, kept in memory: each is uploaded moments after it is written,
+ * and a read then would wait behind the staging transactions. Bounded, oldest out first.
+ */
+const recentChunksOf = new WeakMap<IDBDatabase, Map<string, Member[]>>();
+const RECENT_CHUNKS = 48;
+const chunkKey = (runId: string, op: ChangeOp, chunk: number) => `${runId}\u0000${op}\u0000${chunk}`;
+
+function recentChunks(db: IDBDatabase): Map<string, Member[]> {
+  let recent = recentChunksOf.get(db);
+  if (!recent) recentChunksOf.set(db, (recent = new Map()));
+  return recent;
+}
+
+function remember(db: IDBDatabase, runId: string, op: ChangeOp, chunk: number, members: Member[]): void {
+  const recent = recentChunks(db);
+  const key = chunkKey(runId, op, chunk);
+  recent.delete(key);
+  recent.set(key, members);
+  if (recent.size > RECENT_CHUNKS) recent.delete(recent.keys().next().value!);
+}
+
+function forgetChunks(db: IDBDatabase, runId: string, keep: (op: ChangeOp, chunk: number) => boolean = () => false): void {
+  const recent = recentChunks(db);
+  const prefix = `${runId}\u0000`;
+  for (const key of [...recent.keys()]) {
+    if (!key.startsWith(prefix)) continue;
+    const [, op, chunk] = key.split('\u0000');
+    if (!keep(op as ChangeOp, Number(chunk))) recent.delete(key);
+  }
+}
+
 /** Changes of one kind in chunk `chunk`: members CHANGE_CHUNK × chunk onwards, in identity order. */
 export async function readChangeChunk(runId: string, op: ChangeOp, chunk: number): Promise<Change[]> {
   const db = await openDb();
+  const recent = recentChunks(db).get(chunkKey(runId, op, chunk));
+  if (recent) return recent.map((member) => ({ ...member, op }));
   const row = (await request(db.transaction(STORES.changes).objectStore(STORES.changes).get([runId, op, chunk]))) as
     | ChangeChunk
     | undefined;
@@ -417,6 +461,7 @@ export async function* allChanges(runId: string): AsyncGenerator<Change[]> {
 /** Drops a run's changes, except its first `keepAdds` add chunks. */
 async function deleteChanges(runId: string, keepAdds = 0): Promise<void> {
   const db = await openDb();
+  forgetChunks(db, runId, (op, chunk) => op === 'add' && chunk < keepAdds);
   const tx = db.transaction(STORES.changes, 'readwrite');
   const store = tx.objectStore(STORES.changes);
   if (keepAdds === 0) store.delete(IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]));
@@ -439,6 +484,8 @@ export async function commitRun(
   historyLimit: number,
 ): Promise<string | undefined> {
   const db = await openDb();
+  // The run's chunks were uploaded; the history reads its changes from IndexedDB.
+  forgetChunks(db, run.runId);
   const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes, STORES.early], 'readwrite');
   tx.objectStore(STORES.early).delete(run.snapshot);
   const committedStore = tx.objectStore(STORES.committed);

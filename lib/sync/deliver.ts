@@ -12,6 +12,7 @@ import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
 import {
   CHANGE_CHUNK,
   getCommitted,
+  getEarlyAdds,
   loadSnapshotHashes,
   readChangeChunk,
   snapshotIdentities,
@@ -20,6 +21,7 @@ import {
   type Member,
 } from '../storage/snapshots';
 import type { LastRun, Settings } from '../storage/schema';
+import type { EarlyHandOver } from './pipeline';
 import { recordOutcome, type RejectedStore } from './rejected-record';
 
 /** Records per upload request: CleverTap's maximum, and the size of a stored change chunk. */
@@ -37,6 +39,10 @@ interface DeliverContext {
   segmentName?: string;
   /** Identities CleverTap refused in earlier runs of this sync. */
   rejected: RejectedStore;
+  /** The custom-list file, when the read wrote it as it staged; otherwise it is built from the snapshot. */
+  listFile?: CustomListFile;
+  /** The upserts during the read, still finishing their last batches (lib/sync/pipeline.ts). */
+  early?: EarlyHandOver;
   /** The last run filed for this sync: if it left the segment equal to the committed snapshot, an unchanged run uploads nothing. */
   previous?: LastRun;
   signal: AbortSignal;
@@ -70,41 +76,70 @@ export function usesProperty(settings: Settings): boolean {
 }
 
 export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<ActiveRun> {
-  let run = await retryRejected(start, ctx);
+  // One checkpoint, advanced by the upload lanes and the list upload that runs beside them.
+  const current = { run: await retryRejected(start, ctx) };
+  const listWanted = listPending(current.run, ctx);
   // The list's file needs only the new snapshot, complete since the read: built while the profiles upload.
-  const listFile = listPending(run, ctx) && !segmentUnchanged(run, ctx) ? customListCsv(snapshotIdentities(run.snapshot)) : undefined;
+  const listFile =
+    listWanted && !segmentUnchanged(current.run, ctx)
+      ? ctx.listFile
+        ? Promise.resolve(ctx.listFile)
+        : customListCsv(snapshotIdentities(current.run.snapshot))
+      : undefined;
   listFile?.catch(() => undefined);
-  const steps = batchSteps(run, ctx);
-  const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (usesSegment(ctx.settings) ? 1 : 0);
-  let done = [...steps.map((step) => step.name), 'segment'].reduce((sum, name) => sum + (run.delivered[name]?.length ?? 0), 0);
+  const steps = batchSteps(current.run, ctx);
+  const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (listWanted ? 1 : 0);
+  let done = [...steps.map((step) => step.name), 'segment'].reduce((sum, name) => sum + (current.run.delivered[name]?.length ?? 0), 0);
 
-  for (const step of steps) {
-    const finished = new Set(run.delivered[step.name] ?? []);
-    const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch));
-    let saving: Promise<unknown> = Promise.resolve();
-    await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
-      ctx.signal.throwIfAborted();
-      const changes = await readBatch(run.runId, step.parts, batch);
-      const result = await step.send(changes);
-      // Checkpoints are chained so concurrent batches never overwrite each other's progress, and
-      // the lane moves on to its next batch without waiting for the write.
-      saving = saving.then(async () => {
-        run = recordBatch(run, step.name, batch, result, ctx.takeRequests());
-        await saveRun(run);
-        await ctx.onProgress(run, ++done, total);
+  const sendStep = async (step: BatchStep, skip: ReadonlySet<number> = new Set()) => {
+      const finished = new Set(current.run.delivered[step.name] ?? []);
+      const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch) && !skip.has(batch));
+      let saving: Promise<unknown> = Promise.resolve();
+      await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
+        ctx.signal.throwIfAborted();
+        const changes = await readBatch(current.run.runId, step.parts, batch);
+        const result = await step.send(changes);
+        // Checkpoints are chained so concurrent batches never overwrite each other's progress, and
+        // the lane moves on to its next batch without waiting for the write.
+        saving = saving.then(async () => {
+          current.run = recordBatch(current.run, step.name, batch, result, ctx.takeRequests());
+          await saveRun(current.run);
+          await ctx.onProgress(current.run, ++done, total);
+        });
       });
-    });
-    await saving;
-  }
+      await saving;
+  };
+  const batches = (async () => {
+    for (const step of steps) {
+      if (step.name !== addStepName(ctx.settings)) {
+        await sendStep(step);
+        continue;
+      }
+      // The add step's first batches are the chunks upserted during the read: its lanes start at
+      // once on the rest, beside the last early ones; then those are filed, and any that failed sent.
+      const stream = await getEarlyAdds(current.run.snapshot);
+      await sendStep(step, new Set([...(stream?.delivered ?? []), ...(ctx.early?.claimed ?? [])]));
+      await ctx.early?.drained;
+      const before = current.run.delivered[step.name]?.length ?? 0;
+      current.run = await withEarlyBatches(current.run, step.name);
+      done += (current.run.delivered[step.name]?.length ?? 0) - before;
+      await saveRun(current.run);
+      await sendStep(step);
+    }
+  })();
+  // The list's first two calls (URL, file) name no profile, so they go out with the uploads; only its
+  // completion waits for every batch (lib/clevertap/client.ts `beforeComplete`).
+  const list = listWanted
+    ? deliverSegment(current, ctx, batches, listFile).then(() => ctx.onProgress(current.run, ++done, total))
+    : Promise.resolve();
+  const [batchesOutcome, listOutcome] = await Promise.allSettled([batches, list]);
+  // A failed batch is the cause when both fail: the list then stopped waiting for it.
+  if (batchesOutcome.status === 'rejected') throw batchesOutcome.reason;
+  if (listOutcome.status === 'rejected') throw listOutcome.reason;
 
-  if (listPending(run, ctx)) {
-    run = await deliverSegment(run, ctx, listFile);
-    await ctx.onProgress(run, ++done, total);
-  }
-
-  run = { ...run, phase: 'committing' };
-  await saveRun(run);
-  return run;
+  current.run = { ...current.run, phase: 'committing' };
+  await saveRun(current.run);
+  return current.run;
 }
 
 /** The profile record an added member is upserted with (its profile, and in property mode the $add). */
@@ -174,6 +209,20 @@ function batchSteps(run: ActiveRun, ctx: DeliverContext): BatchStep[] {
     }
   }
   return steps;
+}
+
+/** Files the upserts made during the read as the add step's batches, once (their record stays until the commit). */
+async function withEarlyBatches(run: ActiveRun, step: string): Promise<ActiveRun> {
+  const early = await getEarlyAdds(run.snapshot);
+  const have = new Set(run.delivered[step] ?? []);
+  if (!early || early.delivered.every((chunk) => have.has(chunk))) return run;
+  return {
+    ...run,
+    delivered: { ...run.delivered, [step]: [...new Set([...have, ...early.delivered])] },
+    rejections: [...run.rejections, ...early.rejections].slice(0, MAX_KEPT_REJECTIONS),
+    counts: { ...run.counts, rejected: run.counts.rejected + early.rejected },
+    clevertapRequests: run.clevertapRequests + early.requests,
+  };
 }
 
 function recordBatch(run: ActiveRun, step: string, batch: number, result: UploadResult, requests: number): ActiveRun {
@@ -294,16 +343,21 @@ const VISIBILITY_SAMPLE = 5;
 
 /**
  * Replaces the custom list, unless nothing changed since the last upload of this segment (every
- * upload makes CleverTap e-mail the admin). New profiles must be visible first: a custom list only
- * qualifies profiles CleverTap already holds.
+ * upload makes CleverTap e-mail the admin). Every batch must be in, and new profiles visible, before
+ * the upload is completed: a custom list only qualifies profiles CleverTap already holds.
  */
-async function deliverSegment(start: ActiveRun, ctx: DeliverContext, file?: Promise<CustomListFile>): Promise<ActiveRun> {
-  let run = start;
+async function deliverSegment(
+  current: { run: ActiveRun },
+  ctx: DeliverContext,
+  batches: Promise<void>,
+  file?: Promise<CustomListFile>,
+): Promise<void> {
   const name = listName(ctx);
-  if (segmentUnchanged(run, ctx)) {
-    run = { ...run, segment: 'unchanged', segmentId: ctx.previous?.segmentId, delivered: { ...run.delivered, segment: [0] } };
-    await saveRun(run);
-    return run;
+  if (segmentUnchanged(current.run, ctx)) {
+    await batches;
+    current.run = { ...current.run, segment: 'unchanged', segmentId: ctx.previous?.segmentId, delivered: { ...current.run.delivered, segment: [0] } };
+    await saveRun(current.run);
+    return;
   }
   ctx.signal.throwIfAborted();
   let confirmed = false;
@@ -312,29 +366,28 @@ async function deliverSegment(start: ActiveRun, ctx: DeliverContext, file?: Prom
       name,
       email: ctx.settings.notificationEmail,
       creator: SEGMENT_CREATOR,
-      identities: snapshotIdentities(run.snapshot),
+      identities: snapshotIdentities(current.run.snapshot),
       ...(file ? { file } : {}),
     },
     {
       signal: ctx.signal,
-      // The visibility check runs alongside the file's upload, which names no profile yet.
       beforeComplete: async () => {
-        const waited = await awaitNewProfiles(run, ctx);
-        run = waited.run;
+        await batches;
+        const waited = await awaitNewProfiles(current.run, ctx);
+        current.run = waited.run;
         confirmed = waited.confirmed;
       },
     },
   );
-  run = {
-    ...run,
+  current.run = {
+    ...current.run,
     segmentId: result.segmentId,
     // Uploaded before every new profile was seen: not proof the segment is whole, so the next run uploads again.
     ...(confirmed ? { segment: 'replaced' as const } : {}),
-    delivered: { ...run.delivered, segment: [0] },
-    clevertapRequests: run.clevertapRequests + ctx.takeRequests(),
+    delivered: { ...current.run.delivered, segment: [0] },
+    clevertapRequests: current.run.clevertapRequests + ctx.takeRequests(),
   };
-  await saveRun(run);
-  return run;
+  await saveRun(current.run);
 }
 
 function listName(ctx: DeliverContext): string {

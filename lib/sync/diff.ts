@@ -5,14 +5,13 @@
  */
 import { identityHash, SortedHashes } from '../storage/identity-hash';
 import {
-  endStaging,
+  finishStaging,
   getEarlyAdds,
   loadSnapshotHashes,
   openChangeWriter,
   readSnapshotBucket,
   saveSnapshotHashes,
   SNAPSHOT_BUCKETS,
-  type EarlyAdds,
   type Member,
 } from '../storage/snapshots';
 
@@ -53,6 +52,7 @@ export function diffSorted(staged: readonly Member[], committed: readonly Member
  * Records the run's added and removed members in numbered change chunks (one chunk, one upload
  * batch). Adds streamed during the read (members whose hash the committed snapshot lacks) are
  * already chunks 0 … n − 1: the diff keeps them and adds only the rest, continuing their numbering.
+ * A first export with a stream has nothing else to find, so it reads no bucket.
  * Re-running it replaces its own result, so a worker stopped mid-diff starts over.
  * It also saves the staged snapshot's hashes, for the next run's early adds.
  */
@@ -60,32 +60,24 @@ export async function diffSnapshots(
   runId: string,
   staged: string,
   committed: string | undefined,
-): Promise<{ added: number; removed: number; early?: EarlyAdds }> {
-  // The read is complete: its duplicate-detection hashes are no longer needed.
-  await endStaging(staged);
+): Promise<{ added: number; removed: number }> {
+  const hashes = await finishStaging(staged);
   const early = await getEarlyAdds(staged);
-  const before = committed ? await loadSnapshotHashes(committed) : new SortedHashes(new Float64Array());
   const writer = await openChangeWriter(runId, early);
-  const hashes: Float64Array[] = [];
-  for (let bucket = 0; bucket < SNAPSHOT_BUCKETS; bucket++) {
-    const [now, then] = await Promise.all([
-      readSnapshotBucket(staged, bucket),
-      committed ? readSnapshotBucket(committed, bucket) : Promise.resolve([]),
-    ]);
-    const bucketHashes = Float64Array.from(now, (member) => identityHash(member.identity));
-    hashes.push(bucketHashes);
-    const { added, removed } = diffSorted(now, then);
-    // With an early stream, an added member whose hash the committed snapshot lacks is in it already.
-    const late = early ? added.filter((member) => before.has(identityHash(member.identity))) : added;
-    await writer.write('add', late);
-    await writer.write('remove', removed);
+  if (committed || !early) {
+    const before = committed ? await loadSnapshotHashes(committed) : new SortedHashes(new Float64Array());
+    for (let bucket = 0; bucket < SNAPSHOT_BUCKETS; bucket++) {
+      const [now, then] = await Promise.all([
+        readSnapshotBucket(staged, bucket),
+        committed ? readSnapshotBucket(committed, bucket) : Promise.resolve([]),
+      ]);
+      const { added, removed } = diffSorted(now, then);
+      // With an early stream, an added member whose hash the committed snapshot lacks is in it already.
+      const late = early ? added.filter((member) => before.has(identityHash(member.identity))) : added;
+      await writer.write('add', late);
+      await writer.write('remove', removed);
+    }
   }
-  const all = new Float64Array(hashes.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of hashes) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  await saveSnapshotHashes(staged, new SortedHashes(all.sort()));
-  return { ...(await writer.close()), ...(early ? { early } : {}) };
+  await saveSnapshotHashes(staged, hashes);
+  return writer.close();
 }

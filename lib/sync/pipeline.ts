@@ -17,7 +17,6 @@ import {
   startEarlyAdds,
   stopEarlyAdds,
   type EarlyBatch,
-  type Member,
 } from '../storage/snapshots';
 import { addRecord, UPLOAD_CONCURRENCY, uploadTracked } from './deliver';
 import type { RejectedStore } from './rejected-record';
@@ -32,24 +31,24 @@ interface EarlyUpsertContext {
   takeRequests: () => number;
 }
 
-interface EarlyUpserts {
-  /** Stops taking new batches and waits for those in flight. */
-  finish(): Promise<void>;
+/** What the upserts during the read leave to the delivery phase once the read is over. */
+export interface EarlyHandOver {
+  /** Chunks this pipeline took (sent, in flight, or filed by an earlier worker): the delivery phase skips them. */
+  claimed: ReadonlySet<number>;
+  /** Settles when the batches in flight are answered and filed. */
+  drained: Promise<void>;
 }
 
-/**
- * Chunks kept in memory between their page's commit and their upload. Past this many waiting, the
- * rest are read back from IndexedDB when their turn comes, so memory stays bounded however far the
- * read runs ahead of the uploads.
- */
-const HELD_CHUNKS = 2 * UPLOAD_CONCURRENCY;
+interface EarlyUpserts {
+  /** Takes no new batch; those in flight go on while the delivery phase starts. */
+  stop(): EarlyHandOver;
+}
 
 export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext): Promise<EarlyUpserts> {
   const committed = await getCommitted(run.syncId);
   const hashes = committed ? await loadSnapshotHashes(committed.snapshot) : new SortedHashes(new Float64Array());
   const toRecord = addRecord(ctx.settings, ctx.cohortName);
   const inFlight = new Set<Promise<void>>();
-  const held = new Map<number, Member[]>();
   // Uploaded but not yet filed: filed together, in one transaction per turn of the chain.
   const unfiled: EarlyBatch[] = [];
   let filing: Promise<void> = Promise.resolve();
@@ -67,8 +66,7 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
       .finally(pump);
   };
   const send = async (chunk: number) => {
-    const members = held.get(chunk) ?? (await readChangeChunk(run.runId, 'add', chunk));
-    held.delete(chunk);
+    const members = await readChangeChunk(run.runId, 'add', chunk);
     if (members.length === 0) return;
     const result = await uploadTracked(ctx, members.map(toRecord));
     file({ chunk, rejected: result.rejected, requests: ctx.takeRequests() });
@@ -92,8 +90,7 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
     }
   };
 
-  const stream = await startEarlyAdds(run, hashes, (chunks, full) => {
-    for (const [chunk, members] of full) if (held.size < HELD_CHUNKS) held.set(chunk, members);
+  const stream = await startEarlyAdds(run, hashes, (chunks) => {
     ready = chunks;
     pump();
   });
@@ -103,12 +100,15 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
     pump();
   }
   return {
-    async finish() {
+    stop() {
       stopEarlyAdds(run.snapshot);
       stopped = true;
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-      await filing;
-      held.clear();
+      const claimed = new Set([...sent, ...Array(next).keys()]);
+      const drained = (async () => {
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        await filing;
+      })();
+      return { claimed, drained };
     },
   };
 }

@@ -20,6 +20,9 @@ interface ReadContext {
   /** Mixpanel requests made since the last call: folded into the checkpoint. */
   takeQueries: () => number;
   onPage: (run: ActiveRun) => Promise<void>;
+  /** The members each page stored (duplicates left out), once durable; `onRestart` when a restarted read drops them all. */
+  onStaged?: (members: readonly Member[]) => void;
+  onRestart?: () => void;
 }
 
 export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<ActiveRun> {
@@ -32,7 +35,7 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
         resume: resumePoint(run),
         signal: ctx.signal,
       })) {
-        run = await stageEngagePage(run, page, ctx.takeQueries());
+        run = await stageEngagePage(run, page, ctx.takeQueries(), ctx.onStaged);
         await ctx.onPage(run);
       }
       // A read that ends before page 0's total (an expired session may answer `200 []`) is not the
@@ -50,6 +53,7 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
       // The session's snapshot of the cohort is gone: start over, from a clean stage.
       const exhausted = run.read.restarts >= MAX_READ_RESTARTS;
       run = await restartRead(run, exhausted ? 0 : run.read.restarts + 1);
+      ctx.onRestart?.();
       // A later retry starts a fresh session rather than resuming the dead one.
       if (exhausted) {
         throw new ApiError(
@@ -96,7 +100,12 @@ function resumePoint(run: ActiveRun) {
   return sessionId && nextPage > 0 ? { sessionId, nextPage, pageSize, total } : undefined;
 }
 
-function stageEngagePage(run: ActiveRun, page: EngagePage, queries: number): Promise<ActiveRun> {
+function stageEngagePage(
+  run: ActiveRun,
+  page: EngagePage,
+  queries: number,
+  onStaged?: (members: readonly Member[]) => void,
+): Promise<ActiveRun> {
   const members: Member[] = [];
   const skipped: SkipCounts = { ...run.counts.skipped };
   for (const profile of page.profiles) {
@@ -114,5 +123,5 @@ function stageEngagePage(run: ActiveRun, page: EngagePage, queries: number): Pro
       skipped: { ...skipped, duplicateId: skipped.duplicateId + duplicates },
     },
     mixpanelQueries: run.mixpanelQueries + queries,
-  }));
+  }), onStaged);
 }

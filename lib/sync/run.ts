@@ -5,13 +5,14 @@
  */
 import type { CleverTapClient } from '../clevertap/client';
 import type { MixpanelClient } from '../mixpanel/client';
-import { MAX_KEPT_REJECTIONS, saveRun, type ActiveRun } from '../storage/runs';
+import { saveRun, type ActiveRun } from '../storage/runs';
 import type { RunSummary, Settings, Sync } from '../storage/schema';
 import { commitRun, deleteSnapshot, getCommitted } from '../storage/snapshots';
+import { CustomListWriter } from '../clevertap/csv';
 import { brakeReason } from './brake';
-import { addStepName, deliver, segmentName } from './deliver';
+import { deliver, segmentName } from './deliver';
 import { diffSnapshots } from './diff';
-import { startEarlyUpserts } from './pipeline';
+import { startEarlyUpserts, type EarlyHandOver } from './pipeline';
 import { readCohort } from './read';
 import type { RejectedStore } from './rejected-record';
 import { rereadIfStale } from './stale';
@@ -39,9 +40,15 @@ type RunResult =
 export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<RunResult> {
   let run = start;
   if (ctx.periodMs !== undefined) run = await rereadIfStale(run, ctx.now(), ctx.periodMs);
+  // Upserts still in flight when the read ends go on while the diff and the delivery phase start.
+  let early: EarlyHandOver | undefined;
+  // The custom-list file, written page by page as the read stages them; a resumed read builds it
+  // from the stored snapshot instead.
+  let listRows: CustomListWriter | undefined;
   if (run.phase === 'reading') {
+    if (run.read.nextPage === 0 && run.counts.read === 0) listRows = new CustomListWriter();
     // New members' profiles are upserted while the read goes on; everything else waits for it.
-    const early = await startEarlyUpserts(run, {
+    const upserts = await startEarlyUpserts(run, {
       ...ctx,
       cohortName: ctx.sync.cohortName,
       rejected: ctx.rejected,
@@ -53,12 +60,33 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
         signal: ctx.signal,
         now: ctx.now,
         takeQueries: ctx.takeQueries,
+        onStaged: (members) => listRows?.add(members.map((member) => member.identity)),
+        onRestart: () => {
+          if (listRows) listRows = new CustomListWriter();
+        },
         onPage: (current) => ctx.onProgress(current, current.counts.read, Math.max(current.read.total, current.counts.read)),
       });
-    } finally {
-      await early.finish();
+    } catch (error) {
+      await upserts.stop().drained;
+      throw error;
     }
+    early = upserts.stop();
   }
+  try {
+    return await afterRead(run, ctx, early, listRows);
+  } finally {
+    // Nothing of this run may still be running once it returns.
+    await early?.drained;
+  }
+}
+
+async function afterRead(
+  start: ActiveRun,
+  ctx: RunContext,
+  early: EarlyHandOver | undefined,
+  listRows: CustomListWriter | undefined,
+): Promise<RunResult> {
+  let run = start;
   if (run.phase === 'diffing') run = await diff(run, ctx.settings);
   if (run.phase === 'reviewing') {
     if (!run.approved) {
@@ -81,6 +109,9 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
       cohortName: ctx.sync.cohortName,
       segmentName: segmentNameOf(ctx.sync, ctx.settings),
       previous: ctx.sync.lastRun,
+      // Only a file holding every staged member: anything else is built from the snapshot.
+      ...(listRows?.rows === run.counts.exported ? { listFile: listRows.file() } : {}),
+      ...(early ? { early } : {}),
       rejected: ctx.rejected,
       signal: ctx.signal,
       takeRequests: ctx.takeRequests,
@@ -93,19 +124,8 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
 /** Compares the complete read with the last committed snapshot; only now may anyone be removed. */
 async function diff(start: ActiveRun, settings: Settings): Promise<ActiveRun> {
   const committed = await getCommitted(start.syncId);
-  const { added, removed, early } = await diffSnapshots(start.runId, start.snapshot, committed?.snapshot);
-  let run: ActiveRun = { ...start, counts: { ...start.counts, added, removed } };
-  if (early) {
-    // The add chunks upserted during the read are the add step's first batches, already sent.
-    const step = addStepName(settings);
-    run = {
-      ...run,
-      delivered: { ...run.delivered, [step]: [...new Set([...(run.delivered[step] ?? []), ...early.delivered])] },
-      rejections: [...run.rejections, ...early.rejections].slice(0, MAX_KEPT_REJECTIONS),
-      counts: { ...run.counts, rejected: run.counts.rejected + early.rejected },
-      clevertapRequests: run.clevertapRequests + early.requests,
-    };
-  }
+  const { added, removed } = await diffSnapshots(start.runId, start.snapshot, committed?.snapshot);
+  const run: ActiveRun = { ...start, counts: { ...start.counts, added, removed } };
   const mustReview = !run.approved && brakeReasonFor(run, committed?.size ?? 0, settings) !== undefined;
   const next: ActiveRun = { ...run, phase: mustReview ? 'reviewing' : 'delivering' };
   await saveRun(next);

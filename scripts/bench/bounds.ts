@@ -1,13 +1,14 @@
 /**
- * The lower bounds the APIs' own limits set, in plain arithmetic (stated in BENCHMARKS.md).
+ * The lower bounds the APIs' own limits set (stated in BENCHMARKS.md).
  *
- * Pipelined bound for one export of P profiles (V of them exportable) with server page size s:
- *   pages = ceil(P / s), batches = ceil(V / 1000)
- *   read   = ceil((pages − 1) / mpConcurrent) × Lm      (page 0 alone names the session)
- *   upload = ceil(batches / ctConcurrent) × Lc
- *   bound  = Lm + max(read + Lc, upload) + 3 × Lc
- * Page 0 must come before any upload; the last page's members need one more upload after it;
- * the custom list (3 sequential calls) needs the whole membership and every profile upserted.
+ * Pipelined bound for one export of P profiles (V of them exportable) with server page size s,
+ * q concurrent queries, Lm and Lc the two latencies; exact under this model:
+ *   - page 0 alone names the session; page k ≥ 1 is in at Lm × (1 + ceil(k / q));
+ *   - the V exportable members are spread evenly over the pages, and batch j (full, 1000 records:
+ *     the call floor allows no more requests) can be sent once the page holding its last member is in;
+ *   - 15 upload slots of Lc each take the batches in release order (optimal for jobs of equal length);
+ *   - the custom list: its URL needs nothing, its file needs the complete read, and its completion
+ *     needs every profile upserted, so bound = max(last upload in, read end + Lc) + Lc.
  * Naive (sequential) time: pages × Lm + batches × Lc + 3 × Lc.
  */
 export const MIXPANEL_CONCURRENT = 5;
@@ -27,16 +28,20 @@ export const pagesOf = (w: Workload) => Math.max(1, Math.ceil(w.profiles / w.pag
 export const batchesOf = (valid: number) => Math.ceil(valid / BATCH);
 
 export function pipelinedBoundMs(w: Workload, mixpanelConcurrent = MIXPANEL_CONCURRENT): number {
-  const read = Math.ceil((pagesOf(w) - 1) / mixpanelConcurrent) * w.mixpanelLatencyMs;
-  const upload = Math.ceil(batchesOf(w.valid) / CLEVERTAP_CONCURRENT) * w.clevertapLatencyMs;
-  return w.mixpanelLatencyMs + Math.max(read + w.clevertapLatencyMs, upload) + CUSTOM_LIST_CALLS * w.clevertapLatencyMs;
-}
-
-/** What the engine's read-all-then-deliver order costs at best: the phases' bounds added. */
-export function phasedBoundMs(w: Workload, mixpanelConcurrent: number): number {
-  const read = w.mixpanelLatencyMs + Math.ceil((pagesOf(w) - 1) / mixpanelConcurrent) * w.mixpanelLatencyMs;
-  const upload = Math.ceil(batchesOf(w.valid) / CLEVERTAP_CONCURRENT) * w.clevertapLatencyMs;
-  return read + upload + CUSTOM_LIST_CALLS * w.clevertapLatencyMs;
+  const pages = pagesOf(w);
+  const pageIn = (page: number) => w.mixpanelLatencyMs * (1 + Math.ceil(page / mixpanelConcurrent));
+  const perPage = w.valid / pages;
+  const slotFreeAt = new Array<number>(CLEVERTAP_CONCURRENT).fill(0);
+  let lastUpload = 0;
+  for (let batch = 0; batch < batchesOf(w.valid); batch++) {
+    const lastMember = Math.min((batch + 1) * BATCH, w.valid);
+    const page = Math.min(pages - 1, Math.max(0, Math.ceil(lastMember / perPage - 1e-9) - 1));
+    const slot = slotFreeAt.indexOf(Math.min(...slotFreeAt));
+    slotFreeAt[slot] = Math.max(pageIn(page), slotFreeAt[slot]!) + w.clevertapLatencyMs;
+    lastUpload = Math.max(lastUpload, slotFreeAt[slot]!);
+  }
+  const fileUploaded = pageIn(pages - 1) + w.clevertapLatencyMs;
+  return Math.max(lastUpload, fileUploaded) + w.clevertapLatencyMs;
 }
 
 export function naiveModelMs(w: Workload): number {

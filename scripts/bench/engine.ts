@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../test/emulators';
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
-import { batchesOf, pagesOf, phasedBoundMs, pipelinedBoundMs, type Workload } from './bounds';
+import { batchesOf, pagesOf, pipelinedBoundMs, type Workload } from './bounds';
 import { launchBench, sleep, type BenchBrowser } from './browser';
 import { HeapSampler, type CpuSummary } from './cdp';
 
@@ -62,7 +62,6 @@ export interface ThroughputResult extends RunFigures {
   workload: Workload;
   boundMs: number;
   boundAtConcurrencyMs: number;
-  phasedBoundMs: number;
   idbBytes?: number;
 }
 
@@ -337,7 +336,6 @@ export async function throughput(session: EngineSession, c: EngineCase, options:
     workload,
     boundMs: pipelinedBoundMs(workload),
     boundAtConcurrencyMs: pipelinedBoundMs(workload, c.concurrency),
-    phasedBoundMs: phasedBoundMs(workload, c.concurrency),
     ...(options.measureIdb ? { idbBytes: idbAfter - idbBefore } : {}),
   };
 }

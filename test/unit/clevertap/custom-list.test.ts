@@ -90,9 +90,10 @@ describe('replaceCustomListSegment', () => {
         await check;
       },
     });
+    // Step 1 goes out at once (its URL names nothing in the file), the check beside it.
     expect(order).toEqual([
-      'check starts',
       '/get_custom_list_segment_url',
+      'check starts',
       'PUT file',
       'check settles',
       '/upload_custom_list_segment_completed',

@@ -84,6 +84,25 @@ describe('engagePages', () => {
     expect(log.open).toBe(0);
   });
 
+  it('asks for the next pages before page 0 is handed over, so they load while it is staged', async () => {
+    h.emulator.seedCohort({ projectId: PROJECT, cohortId: COHORT, members: 450, withoutProfileShare: 0 });
+    const spy = spyFetch(h.hub.fetch);
+    const asked = () => spy.calls.map((call) => Number(call.body.get('page') ?? 0)).sort();
+    const pages = h.client({}, { fetch: spy.fetch, requestedPageSize: 100, pageConcurrency: 3 }).engagePages({
+      cohortId: COHORT,
+      outputProperties: OUTPUT,
+    });
+    const iterator = pages[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value?.page).toBe(0);
+    // The consumer holds page 0; pages 1–3 are already on their way, and no more than the concurrency.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked()).toEqual([0, 1, 2, 3]);
+    const rest: EngagePage[] = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
+    expect(rest.map((page) => page.page)).toEqual([1, 2, 3, 4]);
+  });
+
   it('honours a server page_size smaller than the one asked for', async () => {
     h.reset({ maxPageSize: 50 });
     h.emulator.seedCohort({ projectId: PROJECT, cohortId: COHORT, members: 230 });

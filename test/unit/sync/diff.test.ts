@@ -4,7 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { resetDbHandle } from '../../../lib/storage/db';
 import { identityHash, HashSet52 } from '../../../lib/storage/identity-hash';
 import { getActiveRun, newRun, type ActiveRun } from '../../../lib/storage/runs';
-import { allChanges, commitRun, endStaging, stagePage, type Member } from '../../../lib/storage/snapshots';
+import { allChanges, commitRun, finishStaging, stagePage, type Member } from '../../../lib/storage/snapshots';
 import { diffSnapshots, diffSorted } from '../../../lib/sync/diff';
 import { summarize } from '../../../lib/sync/run';
 
@@ -106,7 +106,7 @@ describe('chunked snapshots', () => {
   it('still finds duplicates of earlier pages after the staging memory is lost (a worker restart)', async () => {
     const run = newRun('1:99', 'start', 1);
     const afterFirst = await stageRun(run, [['a', 'b', 'c']]);
-    await endStaging(run.snapshot);
+    await finishStaging(run.snapshot);
     resetDbHandle();
     const resumed = (await getActiveRun('1:99'))!;
     expect(resumed.counts.exported).toBe(afterFirst.counts.exported);

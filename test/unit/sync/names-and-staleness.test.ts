@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newRun } from '../../../lib/storage/runs';
 import { DEFAULT_SETTINGS, type Sync } from '../../../lib/storage/schema';
+import { memoryItem } from '../../../lib/storage/items';
+import { rejectedStore } from '../../../lib/sync/rejected';
 import { recordOutcome } from '../../../lib/sync/rejected-record';
 import { chooseSegmentName } from '../../../lib/sync/segment-names';
 import { isStale } from '../../../lib/sync/stale';
@@ -50,4 +52,35 @@ describe('recordOutcome', () => {
     expect(twice.a).toMatchObject({ failures: 2, code: 556 });
     expect(recordOutcome(twice, sent, [])).toEqual({});
   });
+
+  it('returns the record itself when the answer changes nothing', () => {
+    const current = { c: { failures: 1, code: 555, error: 'no', profile: {} } };
+    expect(recordOutcome(current, [{ identity: 'a', profileData: {} }], [])).toBe(current);
+  });
 });
+
+describe('rejectedStore', () => {
+  it('reads storage once and writes only when an answer changes the record', async () => {
+    const item = memoryItem<unknown>();
+    const calls = { get: 0, set: 0, remove: 0 };
+    const counted = {
+      getValue: () => (calls.get++, item.getValue()),
+      setValue: (value: unknown) => (calls.set++, item.setValue(value)),
+      removeValue: () => (calls.remove++, item.removeValue()),
+    };
+    const store = rejectedStore(counted);
+    const sent = [{ identity: 'a', profileData: {} }, { identity: 'b', profileData: {} }];
+    // Batches accepted in full, as most are: no write at all.
+    await Promise.all([1, 2, 3].map(() => store.update((current) => recordOutcome(current, sent, []))));
+    expect(calls).toEqual({ get: 1, set: 0, remove: 0 });
+    await store.update((current) => recordOutcome(current, sent, [{ identity: 'b', code: 555, error: 'no' }]));
+    expect(calls.set).toBe(1);
+    expect(Object.keys(await store.read())).toEqual(['b']);
+    expect(item.peek()).toMatchObject({ b: { failures: 1 } });
+    // Accepted later: forgotten, and the empty record removed.
+    await store.update((current) => recordOutcome(current, sent, []));
+    expect(calls).toEqual({ get: 1, set: 1, remove: 1 });
+    expect(item.peek()).toBeNull();
+  });
+});
+

@@ -74,6 +74,31 @@ describe('upserts during the read', () => {
     expect(done.lastRun?.clevertapRequests).toBe(5 + 5 + 3);
   });
 
+  it('the custom list asks for its URL while the last profiles upload, and completes only after every upload', async () => {
+    const { mixpanel, clevertap, service, settle, sync, segmentMembers, ids } = await ready();
+    // 3500: the last, partial batch goes after the read, beside the list's first calls.
+    const members = [...ids('u', 3000), ...ids('j', 500)];
+    mixpanel.state.addMembers(PROJECT_ID, COHORT, members);
+    clevertap.latencyMs.upload = 150;
+    const calls: { path: string; start: number; end: number }[] = [];
+    const handle = clevertap.handle.bind(clevertap);
+    (clevertap as { handle: typeof clevertap.handle }).handle = (request, response) => {
+      const call = { path: request.url.pathname, start: performance.now(), end: Infinity };
+      calls.push(call);
+      response.on('finish', () => (call.end = performance.now()));
+      return handle(request, response);
+    };
+    await service.start(COHORT, 'Pipelined', 'one-time');
+    await settle();
+    expect((await sync(syncIdFor(PROJECT_ID, COHORT))).status).toEqual({ state: 'synced' });
+    expect(segmentMembers(SEGMENT)).toEqual(sorted(members.map(identityOf)));
+    const uploads = calls.filter((call) => call.path === '/1/upload');
+    const urlCall = calls.find((call) => call.path.endsWith('/get_custom_list_segment_url'))!;
+    const completion = calls.find((call) => call.path.endsWith('/upload_custom_list_segment_completed'))!;
+    expect(urlCall.start).toBeLessThan(Math.max(...uploads.map((call) => call.end)));
+    expect(completion.start).toBeGreaterThanOrEqual(Math.max(...uploads.map((call) => call.end)));
+  });
+
   it('a profile refused during the read is counted once, kept, and sent again by the next run', async () => {
     const { mixpanel, clevertap, service, settle, sync, segmentMembers, ids } = await ready();
     const id = syncIdFor(PROJECT_ID, COHORT);
