@@ -451,7 +451,9 @@ export async function resumeCost(session: EngineSession, phase: 'reading' | 'del
   const run = await measuredRun(session, cohortId, {
     start: 'start',
     during: async (status, elapsedMs) => {
-      if (status.state !== 'running' || status.phase !== phase || status.total === 0 || status.done < status.total / 2) return false;
+      if (status.state !== 'running' || status.phase !== phase || status.total === 0) return false;
+      // Half-way through a read; in delivery, at first sight (it may last a second or two).
+      if (phase === 'reading' ? status.done < status.total / 2 : status.done >= status.total) return false;
       stoppedAtMs = elapsedMs;
       await browser.stopWorker();
       // Any message wakes a fresh worker, whose start resumes the run from its checkpoint.
