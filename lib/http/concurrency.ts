@@ -51,3 +51,22 @@ export class Slots {
     }
   }
 }
+
+/**
+ * A write that many callers ask for and one performs: a call while a write is waiting joins it; a
+ * call while one runs waits for the next, which sees everything recorded before it started.
+ */
+export function coalesced(write: () => Promise<void>): () => Promise<void> {
+  let queued: Promise<void> | undefined;
+  let tail: Promise<void> = Promise.resolve();
+  return () => {
+    if (!queued) {
+      queued = tail.then(() => {
+        queued = undefined;
+        return write();
+      });
+      tail = queued.catch(() => undefined);
+    }
+    return queued;
+  };
+}

@@ -3,7 +3,7 @@
  * Work is split into numbered batches of ≤ 1000 records; each finished batch is checkpointed,
  * so a resumed run sends no batch twice.
  */
-import { forEachConcurrent } from '../http/concurrency';
+import { coalesced, forEachConcurrent, type Slots } from '../http/concurrency';
 import type { CleverTapClient, CustomListFile, ProfileRecord, UploadResult } from '../clevertap/client';
 import { customListCsv } from '../clevertap/csv';
 import { ApiError } from '../http/errors';
@@ -43,6 +43,8 @@ interface DeliverContext {
   listFile?: CustomListFile;
   /** The upserts during the read, still finishing their last batches (lib/sync/pipeline.ts). */
   early?: EarlyHandOver;
+  /** The run's 15 upload slots: a batch holds one until its checkpoint is saved (lib/sync/pipeline.ts). */
+  uploadSlots: Slots;
   /** The last run filed for this sync: if it left the segment equal to the committed snapshot, an unchanged run uploads nothing. */
   previous?: LastRun;
   signal: AbortSignal;
@@ -90,24 +92,22 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   const steps = batchSteps(current.run, ctx);
   const total = steps.reduce((sum, step) => sum + batchCount(recordCount(step)), 0) + (listWanted ? 1 : 0);
   let done = [...steps.map((step) => step.name), 'segment'].reduce((sum, name) => sum + (current.run.delivered[name]?.length ?? 0), 0);
+  const checkpoint = coalesced(() => saveRun(current.run));
 
   const sendStep = async (step: BatchStep, skip: ReadonlySet<number> = new Set()) => {
-      const finished = new Set(current.run.delivered[step.name] ?? []);
-      const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch) && !skip.has(batch));
-      let saving: Promise<unknown> = Promise.resolve();
-      await forEachConcurrent(pending, UPLOAD_CONCURRENCY, async (batch) => {
+    const finished = new Set(current.run.delivered[step.name] ?? []);
+    const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch) && !skip.has(batch));
+    await forEachConcurrent(pending, UPLOAD_CONCURRENCY, (batch) =>
+      ctx.uploadSlots.run(async () => {
         ctx.signal.throwIfAborted();
         const changes = await readBatch(current.run.runId, step.parts, batch);
         const result = await step.send(changes);
-        // Checkpoints are chained so concurrent batches never overwrite each other's progress, and
-        // the lane moves on to its next batch without waiting for the write.
-        saving = saving.then(async () => {
-          current.run = recordBatch(current.run, step.name, batch, result, ctx.takeRequests());
-          await saveRun(current.run);
-          await ctx.onProgress(current.run, ++done, total);
-        });
-      });
-      await saving;
+        current.run = recordBatch(current.run, step.name, batch, result, ctx.takeRequests());
+        // One save carries every batch recorded before it starts; the slot waits for it.
+        await checkpoint();
+        await ctx.onProgress(current.run, ++done, total);
+      }),
+    );
   };
   const batches = (async () => {
     for (const step of steps) {

@@ -4,6 +4,9 @@
  * An upsert adds no one to a custom-list segment and removes no one, so the rules that wait for the
  * complete read (removals, the safety brake, the list replacement) are untouched. A batch that
  * fails here is simply not filed as sent: the delivery phase sends it.
+ * When the read ends the pipeline takes no new batch; the delivery phase starts beside the batches
+ * still in flight (the CleverTap client keeps both within its 15 upload slots), skips the chunks
+ * this pipeline took and files them once they are answered.
  */
 import type { CleverTapClient } from '../clevertap/client';
 import { SortedHashes } from '../storage/identity-hash';
@@ -18,6 +21,7 @@ import {
   stopEarlyAdds,
   type EarlyBatch,
 } from '../storage/snapshots';
+import { coalesced, type Slots } from '../http/concurrency';
 import { addRecord, UPLOAD_CONCURRENCY, uploadTracked } from './deliver';
 import type { RejectedStore } from './rejected-record';
 
@@ -29,6 +33,12 @@ interface EarlyUpsertContext {
   /** Refused identities go here as in the delivery phase, so later runs send them again. */
   rejected: RejectedStore;
   takeRequests: () => number;
+  /**
+   * The run's 15 upload slots, shared with the delivery phase. A batch holds its slot until it is
+   * filed, so uploads in flight plus uploads not yet on record stay within 15: within CleverTap's
+   * concurrency, and what a worker stop can cost in batches sent again.
+   */
+  uploadSlots: Slots;
 }
 
 /** What the upserts during the read leave to the delivery phase once the read is over. */
@@ -49,32 +59,31 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
   const hashes = committed ? await loadSnapshotHashes(committed.snapshot) : new SortedHashes(new Float64Array());
   const toRecord = addRecord(ctx.settings, ctx.cohortName);
   const inFlight = new Set<Promise<void>>();
-  // Uploaded but not yet filed: filed together, in one transaction per turn of the chain.
+  // Uploaded but not yet filed: filed together, one transaction per write.
   const unfiled: EarlyBatch[] = [];
+  const fileUnfiled = coalesced(() => recordEarlyBatches(run.snapshot, unfiled.splice(0)));
   let filing: Promise<void> = Promise.resolve();
   let ready = 0;
   let next = 0;
   let stopped = false;
   let sent = new Set<number>();
 
-  const file = (batch: EarlyBatch) => {
+  const file = (batch: EarlyBatch): Promise<void> => {
     unfiled.push(batch);
-    filing = filing
-      .then(() => (unfiled.length > 0 ? recordEarlyBatches(run.snapshot, unfiled.splice(0)) : undefined))
-      // Not fatal: a batch left unfiled is sent again by the delivery phase.
-      .catch(() => undefined)
-      .finally(pump);
+    // Not fatal: a batch left unfiled is sent again by the delivery phase.
+    const filed = fileUnfiled().catch(() => undefined);
+    filing = filing.then(() => filed);
+    return filed;
   };
-  const send = async (chunk: number) => {
-    const members = await readChangeChunk(run.runId, 'add', chunk);
-    if (members.length === 0) return;
-    const result = await uploadTracked(ctx, members.map(toRecord));
-    file({ chunk, rejected: result.rejected, requests: ctx.takeRequests() });
-  };
-  // Uploads in flight plus uploads not yet filed stay within CleverTap's 15: a worker stop then
-  // costs at most 15 batches sent again.
+  const send = (chunk: number) =>
+    ctx.uploadSlots.run(async () => {
+      const members = await readChangeChunk(run.runId, 'add', chunk);
+      if (members.length === 0) return;
+      const result = await uploadTracked(ctx, members.map(toRecord));
+      await file({ chunk, rejected: result.rejected, requests: ctx.takeRequests() });
+    });
   const pump = () => {
-    while (!stopped && inFlight.size + unfiled.length < UPLOAD_CONCURRENCY && next < ready) {
+    while (!stopped && inFlight.size < UPLOAD_CONCURRENCY && next < ready) {
       const chunk = next++;
       if (sent.has(chunk)) continue;
       const task: Promise<void> = send(chunk)

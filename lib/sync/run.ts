@@ -10,7 +10,8 @@ import type { RunSummary, Settings, Sync } from '../storage/schema';
 import { commitRun, deleteSnapshot, getCommitted } from '../storage/snapshots';
 import { CustomListWriter } from '../clevertap/csv';
 import { brakeReason } from './brake';
-import { deliver, segmentName } from './deliver';
+import { Slots } from '../http/concurrency';
+import { deliver, segmentName, UPLOAD_CONCURRENCY } from './deliver';
 import { diffSnapshots } from './diff';
 import { startEarlyUpserts, type EarlyHandOver } from './pipeline';
 import { readCohort } from './read';
@@ -45,6 +46,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
   // The custom-list file, written page by page as the read stages them; a resumed read builds it
   // from the stored snapshot instead.
   let listRows: CustomListWriter | undefined;
+  const uploadSlots = new Slots(UPLOAD_CONCURRENCY);
   if (run.phase === 'reading') {
     if (run.read.nextPage === 0 && run.counts.read === 0) listRows = new CustomListWriter();
     // New members' profiles are upserted while the read goes on; everything else waits for it.
@@ -52,6 +54,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
       ...ctx,
       cohortName: ctx.sync.cohortName,
       rejected: ctx.rejected,
+      uploadSlots,
     });
     try {
       run = await readCohort(run, {
@@ -73,7 +76,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
     early = upserts.stop();
   }
   try {
-    return await afterRead(run, ctx, early, listRows);
+    return await afterRead(run, ctx, { early, listRows, uploadSlots });
   } finally {
     // Nothing of this run may still be running once it returns.
     await early?.drained;
@@ -83,8 +86,7 @@ export async function executeRun(start: ActiveRun, ctx: RunContext): Promise<Run
 async function afterRead(
   start: ActiveRun,
   ctx: RunContext,
-  early: EarlyHandOver | undefined,
-  listRows: CustomListWriter | undefined,
+  { early, listRows, uploadSlots }: { early?: EarlyHandOver; listRows?: CustomListWriter; uploadSlots: Slots },
 ): Promise<RunResult> {
   let run = start;
   if (run.phase === 'diffing') run = await diff(run, ctx.settings);
@@ -112,6 +114,7 @@ async function afterRead(
       // Only a file holding every staged member: anything else is built from the snapshot.
       ...(listRows?.rows === run.counts.exported ? { listFile: listRows.file() } : {}),
       ...(early ? { early } : {}),
+      uploadSlots,
       rejected: ctx.rejected,
       signal: ctx.signal,
       takeRequests: ctx.takeRequests,
