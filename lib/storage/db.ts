@@ -6,7 +6,7 @@ import { unwrap, wrap, type IDBPDatabase } from 'idb';
 import { bucketOf, identityHash } from './identity-hash';
 
 export const DB_NAME = 'cohort-sync';
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 /** Hash buckets per snapshot (see lib/storage/snapshots.ts); fixed, as stored pieces depend on it. */
 export const SNAPSHOT_BUCKETS = 32;
 
@@ -27,6 +27,11 @@ export const STORES = {
   changes: 'changes',
   /** Per staged snapshot, the adds sent while its read goes on: `{ snapshot, runId, chunks, pending, … }`. */
   early: 'early',
+  /**
+   * The chunks upserted during a read, one record each, keyed [snapshot, chunk]: apart from `early`,
+   * so filing one never waits behind a page being staged.
+   */
+  earlySent: 'earlySent',
   /** Per committed snapshot, its identity hashes as a sorted Float64Array: `{ snapshot, hashes }`. */
   hashes: 'hashes',
 } as const;
@@ -95,6 +100,7 @@ function upgrade(db: IDBDatabase, oldVersion: number, tx: IDBTransaction): void 
     // A cursor over the old store inside the upgrade transaction: raw, as idb adds nothing here.
     if (oldVersion >= 1) migrateMembers(tx);
   }
+  if (oldVersion < 4) db.createObjectStore(STORES.earlySent, { keyPath: ['snapshot', 'chunk'] });
 }
 
 interface LegacyMemberRow {

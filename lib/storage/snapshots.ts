@@ -203,7 +203,9 @@ export interface EarlyAdds {
   pending: Member[];
   /** Members the stream took: chunks × CHANGE_CHUNK + pending. */
   count: number;
-  /** Chunks already upserted, and what they cost. */
+  /** Tells this stream's filed chunks (lib/storage/db.ts `earlySent`) from a restarted read's. */
+  streamId?: string;
+  /** Chunks already upserted, and what they cost (filed apart, and merged in by getEarlyAdds). */
   delivered: number[];
   rejections: Rejection[];
   rejected: number;
@@ -257,12 +259,24 @@ export async function startEarlyAdds(
   const store = tx.objectStore(STORES.early);
   let stream = (await request(store.get(run.snapshot))) as EarlyAdds | undefined;
   if (!stream && run.read.nextPage === 0 && run.counts.read === 0) {
-    stream = { snapshot: run.snapshot, runId: run.runId, chunks: 0, pending: [], count: 0, delivered: [], rejections: [], rejected: 0, requests: 0 };
+    stream = {
+      snapshot: run.snapshot,
+      runId: run.runId,
+      streamId: crypto.randomUUID(),
+      chunks: 0,
+      pending: [],
+      count: 0,
+      delivered: [],
+      rejections: [],
+      rejected: 0,
+      requests: 0,
+    };
     store.put(stream);
   }
   await done(tx);
-  if (stream) earlyHooks.set(run.snapshot, { committed, onChunks, stopped: false });
-  return stream;
+  if (!stream) return undefined;
+  earlyHooks.set(run.snapshot, { committed, onChunks, stopped: false });
+  return getEarlyAdds(run.snapshot);
 }
 
 /** No more early adds for this snapshot: the read is over (or the worker is going away). */
@@ -272,9 +286,25 @@ export function stopEarlyAdds(snapshot: string): void {
   earlyHooks.delete(snapshot);
 }
 
+/** The stream with every chunk filed for it (streams of an earlier version kept their own list). */
 export async function getEarlyAdds(snapshot: string): Promise<EarlyAdds | undefined> {
   const db = await openDb();
-  return (await request(db.transaction(STORES.early).objectStore(STORES.early).get(snapshot))) as EarlyAdds | undefined;
+  const tx = db.transaction([STORES.early, STORES.earlySent]);
+  const [stored, rows] = (await Promise.all([
+    request(tx.objectStore(STORES.early).get(snapshot)),
+    request(tx.objectStore(STORES.earlySent).getAll(sentRange(snapshot))),
+  ])) as [EarlyAdds | undefined, EarlySentRow[]];
+  if (!stored) return undefined;
+  const stream: EarlyAdds = { ...stored, delivered: [...stored.delivered], rejections: [...stored.rejections] };
+  // Rows of a stream restarted since are not this stream's.
+  for (const row of rows.filter((candidate) => stored.streamId !== undefined && candidate.streamId === stored.streamId)) {
+    if (stream.delivered.includes(row.chunk)) continue;
+    stream.delivered.push(row.chunk);
+    stream.rejections.push(...row.rejections.slice(0, Math.max(0, MAX_KEPT_REJECTIONS - stream.rejections.length)));
+    stream.rejected += row.rejected;
+    stream.requests += row.requests;
+  }
+  return stream;
 }
 
 /** An upserted early chunk, with its rejections and the requests it took. */
@@ -284,23 +314,26 @@ export interface EarlyBatch {
   requests: number;
 }
 
-/** Files upserted early chunks, any number in one transaction. */
-export async function recordEarlyBatches(snapshot: string, batches: readonly EarlyBatch[]): Promise<void> {
+interface EarlySentRow {
+  snapshot: string;
+  chunk: number;
+  streamId: string;
+  rejections: Rejection[];
+  rejected: number;
+  requests: number;
+}
+
+const sentRange = (snapshot: string) => IDBKeyRange.bound([snapshot, 0], [snapshot, Infinity]);
+
+/** Files upserted early chunks of stream `streamId`, any number in one transaction. */
+export async function recordEarlyBatches(snapshot: string, streamId: string, batches: readonly EarlyBatch[]): Promise<void> {
+  if (batches.length === 0) return;
   const db = await openDb();
-  const tx = db.transaction(STORES.early, 'readwrite');
-  const store = tx.objectStore(STORES.early);
-  const stream = (await request(store.get(snapshot))) as EarlyAdds | undefined;
-  // A stream deleted meanwhile (a restarted read) keeps nothing: its adds are sent again.
-  if (stream) {
-    for (const { chunk, rejected, requests } of batches) {
-      if (stream.delivered.includes(chunk)) continue;
-      stream.delivered.push(chunk);
-      const room = Math.max(0, MAX_KEPT_REJECTIONS - stream.rejections.length);
-      stream.rejections.push(...rejected.slice(0, room));
-      stream.rejected += rejected.length;
-      stream.requests += requests;
-    }
-    store.put(stream);
+  const tx = db.transaction(STORES.earlySent, 'readwrite');
+  const store = tx.objectStore(STORES.earlySent);
+  for (const { chunk, rejected, requests } of batches) {
+    const row: EarlySentRow = { snapshot, chunk, streamId, rejections: rejected.slice(0, MAX_KEPT_REJECTIONS), rejected: rejected.length, requests };
+    store.put(row);
   }
   await done(tx);
 }
@@ -346,10 +379,11 @@ export async function deleteSnapshot(snapshot: string): Promise<void> {
   const db = await openDb();
   staging.get(db)?.delete(snapshot);
   stopEarlyAdds(snapshot);
-  const tx = db.transaction([STORES.snapshots, STORES.hashes, STORES.early], 'readwrite');
+  const tx = db.transaction([STORES.snapshots, STORES.hashes, STORES.early, STORES.earlySent], 'readwrite');
   tx.objectStore(STORES.snapshots).delete(snapshotRange(snapshot));
   tx.objectStore(STORES.hashes).delete(snapshot);
   tx.objectStore(STORES.early).delete(snapshot);
+  tx.objectStore(STORES.earlySent).delete(sentRange(snapshot));
   await done(tx);
 }
 
@@ -486,8 +520,9 @@ export async function commitRun(
   const db = await openDb();
   // The run's chunks were uploaded; the history reads its changes from IndexedDB.
   forgetChunks(db, run.runId);
-  const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes, STORES.early], 'readwrite');
+  const tx = db.transaction([STORES.committed, STORES.history, STORES.runs, STORES.changes, STORES.early, STORES.earlySent], 'readwrite');
   tx.objectStore(STORES.early).delete(run.snapshot);
+  tx.objectStore(STORES.earlySent).delete(sentRange(run.snapshot));
   const committedStore = tx.objectStore(STORES.committed);
   const previous = (await request(committedStore.get(run.syncId))) as CommittedSnapshot | undefined;
   const next: CommittedSnapshot = { syncId: run.syncId, snapshot: run.snapshot, size, segmentId: summary.segmentId };

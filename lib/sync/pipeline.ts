@@ -61,7 +61,8 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
   const inFlight = new Set<Promise<void>>();
   // Uploaded but not yet filed: filed together, one transaction per write.
   const unfiled: EarlyBatch[] = [];
-  const fileUnfiled = coalesced(() => recordEarlyBatches(run.snapshot, unfiled.splice(0)));
+  let streamId = '';
+  const fileUnfiled = coalesced(() => recordEarlyBatches(run.snapshot, streamId, unfiled.splice(0)));
   let filing: Promise<void> = Promise.resolve();
   let ready = 0;
   let next = 0;
@@ -104,6 +105,7 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
     pump();
   });
   if (stream) {
+    streamId = stream.streamId ?? '';
     sent = new Set(stream.delivered);
     ready = stream.chunks;
     pump();

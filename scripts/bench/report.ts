@@ -93,14 +93,15 @@ function cpuCause(t: ThroughputResult): string {
   const top = cpu.top.slice(0, 2).map((f) => `${f.name} ${s(f.selfMs)}`).join(', ');
   const worker = `The worker was busy ${share(cpu.busyMs, t.wallMs)} of the run (GC ${s(cpu.gcMs)}, outside JS ${s(cpu.programMs)}; most self time: ${top})`;
   const emulators = t.emulatorCpuMs === undefined ? '' : `; the emulators used ${share(t.emulatorCpuMs, t.wallMs)} of a core`;
-  return `${worker}${emulators}.`;
+  const machine = t.machineBusy === undefined ? '' : `; the machine's two cores were ${Math.round(t.machineBusy * 100)} % busy`;
+  return `${worker}${emulators}${machine}.`;
 }
 
 const share = (part: number, whole: number) => `${Math.round((100 * part) / Math.max(whole, 1))} %`;
 
 function cpuTable(report: BenchReport): string {
   return table(
-    ['latencies', 'members', 'page', 'conc.', 'wall', 'worker busy (of wall)', 'of which GC', 'outside JS functions', 'top functions by self time', 'bench process CPU (emulators)'],
+    ['latencies', 'members', 'page', 'conc.', 'wall', 'worker busy (of wall)', 'of which GC', 'outside JS functions', 'top functions by self time', 'bench process CPU (emulators)', 'machine busy (both cores, every process)'],
     report.throughput
       .filter((t) => t.workerCpu)
       .map((t) => {
@@ -116,6 +117,7 @@ function cpuTable(report: BenchReport): string {
           s(cpu.programMs),
           cpu.top.slice(0, 3).map((f) => `${f.name.replace(/\|/g, '/')} ${s(f.selfMs)}`).join('<br>'),
           t.emulatorCpuMs === undefined ? '–' : `${s(t.emulatorCpuMs)} (${share(t.emulatorCpuMs, t.wallMs)} of one core)`,
+          t.machineBusy === undefined ? '–' : `${Math.round(t.machineBusy * 100)} %`,
         ];
       }),
   );
@@ -123,7 +125,7 @@ function cpuTable(report: BenchReport): string {
 
 function phaseTable(report: BenchReport): string {
   return table(
-    ['latencies', 'members', 'page', 'conc.', 'run start → first call', 'read (engage calls)', 'uploads sent during the read', 'last page → first upload after it', 'uploads (peak in flight)', 'gap: CSV', 'custom list', 'last answer → run end (commit)'],
+    ['latencies', 'members', 'page', 'conc.', 'run start → first call', 'read (engage calls)', 'uploads sent during the read', 'last page → first upload after it', 'uploads (peak / mean in flight)', 'mean call time: engage / upload', 'last upload → list\'s first call', 'custom list', 'last answer → run end (commit)'],
     report.throughput
       .filter((t) => t.phases)
       .map((t) => [
@@ -135,7 +137,8 @@ function phaseTable(report: BenchReport): string {
         s(t.phases!.readMs),
         t.phases!.uploadsDuringRead === undefined ? '–' : `${t.phases!.uploadsDuringRead} of ${t.uploadRequests}`,
         t.phases!.uploadsDuringRead === undefined ? '–' : s(t.phases!.diffGapMs),
-        `${s(t.phases!.uploadMs)} (${t.peakUploadConcurrency})`,
+        `${s(t.phases!.uploadMs)} (${t.peakUploadConcurrency} / ${t.phases!.meanUploadsInFlight?.toFixed(1) ?? '–'})`,
+        t.phases!.meanEngageMs === undefined ? '–' : `${Math.round(t.phases!.meanEngageMs)} / ${Math.round(t.phases!.meanUploadMs ?? 0)} ms`,
         s(t.phases!.csvGapMs),
         s(t.phases!.customListMs),
         t.phases!.commitGapMs === undefined ? '–' : s(t.phases!.commitGapMs),
@@ -410,7 +413,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
       const readBound = t.workload.mixpanelLatencyMs * (1 + Math.ceil((Math.ceil(t.workload.profiles / t.case.pageSize) - 1) / t.case.concurrency));
       const uploadBound = Math.ceil(t.summary.counts.exported / 1000 / 15) * t.workload.clevertapLatencyMs;
       const parts = [
-        `read ${s(ph.readMs)} (bound at ${t.case.concurrency} q. ${s(readBound)})`,
+        `read ${s(ph.readMs)} (bound at ${t.case.concurrency} q. ${s(readBound)}; ${Math.round(ph.readMs / Math.max(1, t.engageCalls))} ms a page where the APIs allow ${Math.round(t.workload.mixpanelLatencyMs / t.case.concurrency)})`,
         ph.uploadsDuringRead === undefined ? 'diff gap not recorded' : `diff gap ${s(ph.diffGapMs)}`,
         `uploads ${s(ph.uploadMs)} (bound ${s(uploadBound)}, peak ${t.peakUploadConcurrency} in flight)`,
         `CSV gap ${s(ph.csvGapMs)}`,
@@ -425,7 +428,9 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
     lines.push(
       `Staging is one IndexedDB transaction per page (lib/storage/snapshots.ts \`stagePage\`: one record per hash bucket holding a sorted array; duplicates found by an in-memory set of 52-bit identity hashes, with an exact look into the bucket only on a hash hit). ` +
         `At 100k / page 1000 / ${base.case.concurrency} q. (fast) the read took ${s(p.readMs)} for ${base.engageCalls} pages (${perPageMs.toFixed(0)} ms a page of wall time, ${base.case.concurrency} in flight). ` +
-        `The diff (lib/sync/diff.ts, a per-bucket set difference) runs after the last page; the custom-list file is built from the pieces while the profiles upload, and the check that new profiles are visible runs alongside the list's first two calls (${s(p.csvGapMs)} between the last upload and the list's first call).`,
+        `The diff (lib/sync/diff.ts, a per-bucket set difference; a first export, whose members all streamed as adds, reads no bucket) runs after the last page. ` +
+        `The custom-list file is written page by page as the read stages them (lib/clevertap/csv.ts \`CustomListWriter\`); the list's URL and file go out beside the last uploads and only its completion waits for them ` +
+        `(the list's first call came ${s(Math.abs(p.csvGapMs))} ${p.csvGapMs < 0 ? 'before' : 'after'} the last upload's answer here).`,
     );
   }
   const peakUploads = Math.max(0, ...rows.map((t) => t.peakUploadConcurrency));
@@ -435,7 +440,8 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   const overlapped = rows.filter((t) => (t.phases?.uploadsDuringRead ?? 0) > 0).length;
   lines.push(
     `Pipelining (lib/sync/pipeline.ts): staged members whose identity hash is not among the committed snapshot's go into numbered add chunks in the page's own transaction, and each full chunk of 1000 is upserted at once while the read goes on; ` +
-      `removals, the safety brake and the custom list still wait for the complete read, and the diff adds only the rest to the same numbering. ${overlapped} of ${rows.length} exports sent uploads before their last page was in (column "uploads sent during the read").`,
+      `removals, the safety brake and the custom list still wait for the complete read, and the diff adds only the rest to the same numbering. ${overlapped} of ${rows.length} exports sent uploads before their last page was in (column "uploads sent during the read"). ` +
+      'The delivery phase starts while the last of those are in flight: both share the run\'s 15 upload slots, and a batch keeps its slot until it is on record, so a worker stop costs at most 15 batches.',
   );
   const property = report.churn.find((c) => c.mode === 'property');
   if (property) {
