@@ -4,7 +4,7 @@
  * ApiError whose message names the region and the step, and never contains the passcode.
  */
 import type { z } from 'zod';
-import { forEachConcurrent, Slots } from '../http/concurrency';
+import { forEachConcurrent } from '../http/concurrency';
 import { ApiError, isApiError, kindForStatus, type ApiErrorKind } from '../http/errors';
 import { fetchJson, type Fetch } from '../http/fetch-json';
 import { abortableWait, DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from '../http/retry';
@@ -124,8 +124,6 @@ export class CleverTapClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly concurrency: number;
-  /** Uploads in flight across every call on this client, never more than `concurrency`. */
-  private readonly uploadSlots: Slots;
   private readonly batchSize: number;
   private readonly onRequest: () => void;
 
@@ -137,7 +135,6 @@ export class CleverTapClient {
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
-    this.uploadSlots = new Slots(this.concurrency);
     this.batchSize = Math.min(MAX_BATCH_SIZE, Math.max(1, Math.floor(options.batchSize ?? MAX_BATCH_SIZE)));
     this.onRequest = options.onRequest ?? (() => {});
   }
@@ -302,19 +299,17 @@ export class CleverTapClient {
     const url = `${this.base()}/1/upload`;
     await forEachConcurrent(batches(records, this.batchSize), this.concurrency, async (batch) => {
       const body = JSON.stringify({ d: batch.map(toWire) });
-      const answer = await this.uploadSlots.run(() =>
-        this.sendJson(
-          { url, init: { method: 'POST', headers: this.headers(), body }, schema: uploadAnswerSchema, action },
-          counter,
-          options.signal,
-          (parsed) => {
-            if (!('processed' in parsed)) throw this.failBody(parsed, action);
-            if (parsed.status === 'fail' && parsed.unprocessed.length === 0 && batch.length > 0) {
-              throw new ApiError('clevertap', 'malformed', `${action} failed: CleverTap reported a failure without naming any record.`, 200);
-            }
-            return parsed;
-          },
-        ),
+      const answer = await this.sendJson(
+        { url, init: { method: 'POST', headers: this.headers(), body }, schema: uploadAnswerSchema, action },
+        counter,
+        options.signal,
+        (parsed) => {
+          if (!('processed' in parsed)) throw this.failBody(parsed, action);
+          if (parsed.status === 'fail' && parsed.unprocessed.length === 0 && batch.length > 0) {
+            throw new ApiError('clevertap', 'malformed', `${action} failed: CleverTap reported a failure without naming any record.`, 200);
+          }
+          return parsed;
+        },
       );
       result.processed += answer.processed;
       result.rejected.push(...mapRejections(batch, answer.unprocessed));

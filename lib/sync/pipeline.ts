@@ -5,7 +5,7 @@
  * complete read (removals, the safety brake, the list replacement) are untouched. A batch that
  * fails here is simply not filed as sent: the delivery phase sends it.
  * When the read ends the pipeline takes no new batch; the delivery phase starts beside the batches
- * still in flight (the CleverTap client keeps both within its 15 upload slots), skips the chunks
+ * still in flight (both within the run's 15 upload slots), skips the chunks
  * this pipeline took and files them once they are answered.
  */
 import type { CleverTapClient } from '../clevertap/client';
@@ -63,7 +63,6 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
   const unfiled: EarlyBatch[] = [];
   let streamId = '';
   const fileUnfiled = coalesced(() => recordEarlyBatches(run.snapshot, streamId, unfiled.splice(0)));
-  let filing: Promise<void> = Promise.resolve();
   let ready = 0;
   let next = 0;
   let stopped = false;
@@ -72,9 +71,7 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
   const file = (batch: EarlyBatch): Promise<void> => {
     unfiled.push(batch);
     // Not fatal: a batch left unfiled is sent again by the delivery phase.
-    const filed = fileUnfiled().catch(() => undefined);
-    filing = filing.then(() => filed);
-    return filed;
+    return fileUnfiled().catch(() => undefined);
   };
   const send = (chunk: number) =>
     ctx.uploadSlots.run(async () => {
@@ -117,7 +114,6 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
       const claimed = new Set([...sent, ...Array(next).keys()]);
       const drained = (async () => {
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-        await filing;
       })();
       return { claimed, drained };
     },
