@@ -2,14 +2,16 @@
  * Cohort snapshots in IndexedDB: staging members page by page, the change chunks a run delivers,
  * and the commit that makes a run's snapshot the new truth.
  * A snapshot is stored in pieces: each staged page is split into SNAPSHOT_BUCKETS hash buckets and
- * written as one record per bucket (a sorted array), all in one transaction. A bucket of a snapshot
- * is therefore a handful of reads, and the diff (lib/sync/diff.ts) works bucket by bucket, so memory
- * stays at one bucket's members for million-member cohorts.
+ * written as one record per bucket, sorted by identity and stored in columns
+ * (lib/storage/member-columns.ts), all in one transaction. A bucket of a snapshot is therefore a
+ * handful of reads, and the diff (lib/sync/diff.ts) works bucket by bucket, so memory stays at one
+ * bucket's members for million-member cohorts.
  * Raw IndexedDB here, not idb (lib/storage/db.ts): see the comments at stagePage and the change writer.
  */
 import { openDb, SNAPSHOT_BUCKETS, STORES } from './db';
 import { done, readRange, request } from './idb';
 import { bucketOf, HashSet52, identityHash, SortedHashes } from './identity-hash';
+import { identitiesOf, membersOf, toColumns, type MemberColumns, type StoredMembers } from './member-columns';
 import { MAX_KEPT_REJECTIONS, type ActiveRun, type Rejection } from './runs';
 import type { RunSummary } from './schema';
 
@@ -30,11 +32,10 @@ export interface Member {
 export { SNAPSHOT_BUCKETS };
 
 /** One staged page's members of one bucket, sorted by identity. Key [snapshot, bucket, piece]. */
-interface SnapshotPiece {
+interface SnapshotPiece extends StoredMembers {
   snapshot: string;
   bucket: number;
   piece: number;
-  members: Member[];
 }
 
 export type ChangeOp = 'add' | 'remove';
@@ -49,12 +50,18 @@ export interface Change extends Member {
  */
 export const CHANGE_CHUNK = 1000;
 
-interface ChangeChunk {
+interface ChangeChunk extends StoredMembers {
   runId: string;
   op: ChangeOp;
   chunk: number;
-  members: Member[];
 }
+
+const changeChunk = (runId: string, op: ChangeOp, chunk: number, members: readonly Member[]): ChangeChunk => ({
+  runId,
+  op,
+  chunk,
+  columns: toColumns(members),
+});
 
 interface CommittedSnapshot {
   syncId: string;
@@ -96,7 +103,7 @@ async function rebuildStagingState(db: IDBDatabase, snapshot: string): Promise<S
   for await (const pieces of readRange<SnapshotPiece>(db, STORES.snapshots, snapshotRange(snapshot), pieceKey, 64)) {
     for (const piece of pieces) {
       state.nextPiece = Math.max(state.nextPiece, piece.piece + 1);
-      for (const member of piece.members) state.hashes.add(identityHash(member.identity));
+      for (const identity of identitiesOf(piece)) state.hashes.add(identityHash(identity));
     }
   }
   return state;
@@ -144,7 +151,7 @@ export async function stagePage(
   const hook = earlyHooks.get(snapshot);
   const early = hook && !hook.stopped ? hook : undefined;
   // Raw: members, early adds and the checkpoint commit in one transaction that stays open across the
-  // duplicate look-ups; queueing puts without awaiting each keeps a 1,000-member page to one commit.
+  // duplicate look-ups; queueing puts without awaiting each keeps a page to one commit.
   const stores = [STORES.snapshots, STORES.runs, ...(early ? [STORES.early, STORES.changes] : [])];
   const tx = db.transaction(stores, 'readwrite');
   const store = tx.objectStore(STORES.snapshots);
@@ -157,7 +164,7 @@ export async function stagePage(
   }
   for (const [bucket, candidates] of suspectBuckets) {
     const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
-    const staged = new Set(pieces.flatMap((piece) => piece.members.map((member) => member.identity)));
+    const staged = new Set(pieces.flatMap((piece) => identitiesOf(piece)));
     for (const candidate of candidates) {
       if (staged.has(candidate.member.identity)) duplicates++;
       else fresh.push(candidate);
@@ -173,16 +180,17 @@ export async function stagePage(
   }
   const piece = state.nextPiece++;
   for (const [bucket, list] of buckets) {
-    store.put({ snapshot, bucket, piece, members: list.sort(byIdentity) } satisfies SnapshotPiece);
+    store.put({ snapshot, bucket, piece, columns: toColumns(list.sort(byIdentity)) } satisfies SnapshotPiece);
   }
   const saved = advance(duplicates);
   tx.objectStore(STORES.runs).put(saved);
-  const taken = early ? await takeEarlyAdds(tx, snapshot, early.committed, fresh) : undefined;
+  const taken = early ? takeEarlyAdds(tx, early, fresh) : undefined;
   await written;
   // Only what is durable joins the hashes: a failed page leaves no trace to be mistaken for a duplicate.
   for (const { hash } of fresh) state.hashes.add(hash);
   onStaged?.(fresh.map(({ member }) => member));
   if (taken) {
+    early!.stream = taken.stream;
     for (const [chunk, members] of taken.full) remember(db, taken.stream.runId, 'add', chunk, members);
     early!.onChunks(taken.stream.chunks);
   }
@@ -212,35 +220,46 @@ export interface EarlyAdds {
   requests: number;
 }
 
+/** The early stream as stored: its pending members in columns, or as objects in records written before columns. */
+type StoredEarlyAdds = Omit<EarlyAdds, 'pending'> & { pending?: Member[]; pendingColumns?: MemberColumns };
+
+const storedStream = ({ pending, ...rest }: EarlyAdds): StoredEarlyAdds => ({ ...rest, pendingColumns: toColumns(pending) });
+
+function streamOf({ pending, pendingColumns, ...rest }: StoredEarlyAdds): EarlyAdds {
+  return { ...rest, pending: pendingColumns ? membersOf({ columns: pendingColumns }) : (pending ?? []) };
+}
+
 interface EarlyHook {
   committed: SortedHashes;
   onChunks: (chunks: number) => void;
   stopped: boolean;
+  /**
+   * The stream as last committed. Only this worker's staging writes it while the hook is set, so a
+   * page needs no read of it inside its transaction, which would wait for the transaction to start.
+   */
+  stream: EarlyAdds;
 }
 
 const earlyHooks = new Map<string, EarlyHook>();
 
-async function takeEarlyAdds(
+function takeEarlyAdds(
   tx: IDBTransaction,
-  snapshot: string,
-  committed: SortedHashes,
+  hook: EarlyHook,
   fresh: readonly { member: Member; hash: number }[],
-): Promise<{ stream: EarlyAdds; full: Map<number, Member[]> } | undefined> {
-  const earlyStore = tx.objectStore(STORES.early);
-  const stream = (await request(earlyStore.get(snapshot))) as EarlyAdds | undefined;
-  if (!stream) return undefined;
+): { stream: EarlyAdds; full: Map<number, Member[]> } {
+  const stream: EarlyAdds = { ...hook.stream, pending: [...hook.stream.pending] };
   const full = new Map<number, Member[]>();
   for (const { member, hash } of fresh) {
-    if (committed.has(hash)) continue;
+    if (hook.committed.has(hash)) continue;
     stream.pending.push(member);
     stream.count++;
     if (stream.pending.length === CHANGE_CHUNK) {
       full.set(stream.chunks, stream.pending);
-      tx.objectStore(STORES.changes).put({ runId: stream.runId, op: 'add', chunk: stream.chunks++, members: stream.pending } satisfies ChangeChunk);
+      tx.objectStore(STORES.changes).put(changeChunk(stream.runId, 'add', stream.chunks++, stream.pending));
       stream.pending = [];
     }
   }
-  earlyStore.put(stream);
+  tx.objectStore(STORES.early).put(storedStream(stream));
   return { stream, full };
 }
 
@@ -257,7 +276,8 @@ export async function startEarlyAdds(
   const db = await openDb();
   const tx = db.transaction(STORES.early, 'readwrite');
   const store = tx.objectStore(STORES.early);
-  let stream = (await request(store.get(run.snapshot))) as EarlyAdds | undefined;
+  const stored = (await request(store.get(run.snapshot))) as StoredEarlyAdds | undefined;
+  let stream = stored && streamOf(stored);
   if (!stream && run.read.nextPage === 0 && run.counts.read === 0) {
     stream = {
       snapshot: run.snapshot,
@@ -271,11 +291,11 @@ export async function startEarlyAdds(
       rejected: 0,
       requests: 0,
     };
-    store.put(stream);
+    store.put(storedStream(stream));
   }
   await done(tx);
   if (!stream) return undefined;
-  earlyHooks.set(run.snapshot, { committed, onChunks, stopped: false });
+  earlyHooks.set(run.snapshot, { committed, onChunks, stopped: false, stream });
   return getEarlyAdds(run.snapshot);
 }
 
@@ -293,9 +313,9 @@ export async function getEarlyAdds(snapshot: string): Promise<EarlyAdds | undefi
   const [stored, rows] = (await Promise.all([
     request(tx.objectStore(STORES.early).get(snapshot)),
     request(tx.objectStore(STORES.earlySent).getAll(sentRange(snapshot))),
-  ])) as [EarlyAdds | undefined, EarlySentRow[]];
+  ])) as [StoredEarlyAdds | undefined, EarlySentRow[]];
   if (!stored) return undefined;
-  const stream: EarlyAdds = { ...stored, delivered: [...stored.delivered], rejections: [...stored.rejections] };
+  const stream = streamOf(stored);
   // Rows of a stream restarted since are not this stream's.
   for (const row of rows.filter((candidate) => stored.streamId !== undefined && candidate.streamId === stored.streamId)) {
     if (stream.delivered.includes(row.chunk)) continue;
@@ -362,15 +382,15 @@ export async function readSnapshotBucket(snapshot: string, bucket: number): Prom
   const db = await openDb();
   const store = db.transaction(STORES.snapshots).objectStore(STORES.snapshots);
   const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
-  if (pieces.length === 1) return pieces[0]!.members;
-  return pieces.flatMap((piece) => piece.members).sort(byIdentity);
+  if (pieces.length === 1) return membersOf(pieces[0]!);
+  return pieces.flatMap((piece) => membersOf(piece)).sort(byIdentity);
 }
 
 /** Identities only, streamed from the pieces `piecesPerRead` at a time: the custom-list file. */
 export async function* snapshotIdentities(snapshot: string, piecesPerRead = 64): AsyncGenerator<string> {
   const db = await openDb();
   for await (const pieces of readRange<SnapshotPiece>(db, STORES.snapshots, snapshotRange(snapshot), pieceKey, piecesPerRead)) {
-    for (const piece of pieces) for (const member of piece.members) yield member.identity;
+    for (const piece of pieces) yield* identitiesOf(piece);
   }
 }
 
@@ -405,21 +425,21 @@ export async function openChangeWriter(runId: string, after?: Pick<EarlyAdds, 'c
   const pending: Record<ChangeOp, Member[]> = { add: [...(after?.pending ?? [])], remove: [] };
   const chunks: Record<ChangeOp, number> = { add: after?.chunks ?? 0, remove: 0 };
   const counts: Record<ChangeOp, number> = { add: chunks.add * CHANGE_CHUNK + pending.add.length, remove: 0 };
-  let full: ChangeChunk[] = [];
+  let full: { op: ChangeOp; chunk: number; members: Member[] }[] = [];
   // Raw: five chunks queued in one transaction and awaited once, which idb's per-call promises would not make faster.
   const flush = async () => {
     if (full.length === 0) return;
     const tx = db.transaction(STORES.changes, 'readwrite');
     const store = tx.objectStore(STORES.changes);
     const written = full;
-    for (const chunk of written) store.put(chunk);
+    for (const { op, chunk, members } of written) store.put(changeChunk(runId, op, chunk, members));
     full = [];
     await done(tx);
-    for (const chunk of written) remember(db, runId, chunk.op, chunk.chunk, chunk.members);
+    for (const { op, chunk, members } of written) remember(db, runId, op, chunk, members);
   };
   const cut = (op: ChangeOp) => {
     if (pending[op].length === 0) return;
-    full.push({ runId, op, chunk: chunks[op]++, members: pending[op] });
+    full.push({ op, chunk: chunks[op]++, members: pending[op] });
     pending[op] = [];
   };
   return {
@@ -480,7 +500,7 @@ export async function readChangeChunk(runId: string, op: ChangeOp, chunk: number
   const row = (await request(db.transaction(STORES.changes).objectStore(STORES.changes).get([runId, op, chunk]))) as
     | ChangeChunk
     | undefined;
-  return (row?.members ?? []).map((member) => ({ ...member, op }));
+  return row ? membersOf(row).map((member) => ({ ...member, op })) : [];
 }
 
 export async function* allChanges(runId: string): AsyncGenerator<Change[]> {
@@ -488,7 +508,7 @@ export async function* allChanges(runId: string): AsyncGenerator<Change[]> {
   const range = IDBKeyRange.bound([runId, '', 0], [runId, '\uffff', Infinity]);
   const keyOf = (row: ChangeChunk): IDBValidKey => [row.runId, row.op, row.chunk];
   for await (const rows of readRange<ChangeChunk>(db, STORES.changes, range, keyOf, 20)) {
-    for (const row of rows) yield row.members.map((member) => ({ ...member, op: row.op }));
+    for (const row of rows) yield membersOf(row).map((member) => ({ ...member, op: row.op }));
   }
 }
 

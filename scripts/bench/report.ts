@@ -426,7 +426,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   }
   if (base && p) {
     lines.push(
-      `Staging is one IndexedDB transaction per page (lib/storage/snapshots.ts \`stagePage\`: one record per hash bucket holding a sorted array; duplicates found by an in-memory set of 52-bit identity hashes, with an exact look into the bucket only on a hash hit). ` +
+      `Staging is one IndexedDB transaction per page (lib/storage/snapshots.ts \`stagePage\`: one record per hash bucket holding its members sorted, one array per field; duplicates found by an in-memory set of 52-bit identity hashes, with an exact look into the bucket only on a hash hit). ` +
         `At 100k / page 1000 / ${base.case.concurrency} q. (fast) the read took ${s(p.readMs)} for ${base.engageCalls} pages (${perPageMs.toFixed(0)} ms a page of wall time, ${base.case.concurrency} in flight). ` +
         `The diff (lib/sync/diff.ts, a per-bucket set difference; a first export, whose members all streamed as adds, reads no bucket) runs after the last page. ` +
         `The custom-list file is written page by page as the read stages them (lib/clevertap/csv.ts \`CustomListWriter\`); the list's URL and file go out beside the last uploads and only its completion waits for them ` +

@@ -1,13 +1,18 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
-import { openDb, resetDbHandle } from '../../../lib/storage/db';
+import { openDb, resetDbHandle, SNAPSHOT_BUCKETS } from '../../../lib/storage/db';
+import { bucketOf, identityHash } from '../../../lib/storage/identity-hash';
+import { fromColumns, toColumns } from '../../../lib/storage/member-columns';
 import { getActiveRun, newRun, saveRun, type ActiveRun } from '../../../lib/storage/runs';
 import {
   allChanges,
   commitRun,
   getCommitted,
+  getEarlyAdds,
+  openChangeWriter,
   readChangeChunk,
+  readSnapshotBucket,
   snapshotIdentities,
   stagePage,
   type Member,
@@ -140,5 +145,70 @@ describe('upgrade from per-member snapshots', () => {
     expect(await collect('s1')).toEqual(expected('s1'));
     expect(await collect('s2')).toEqual(expected('s2'));
     expect([...(await openDb()).objectStoreNames]).not.toContain('members');
+  });
+});
+
+describe('records written before member columns', () => {
+  const withProfile = (identity: string): Member => ({
+    identity,
+    distinctId: `d-${identity}`,
+    profile: { Email: `${identity}@example.com`, Name: `Name ${identity}` },
+  });
+
+  it('round-trips members, profile fields absent or present, through columns', () => {
+    const members = [withProfile('a'), member('b'), { identity: 'c', distinctId: 'd-c', profile: { Phone: '+14155550100' } }];
+    expect(fromColumns(toColumns(members))).toEqual(members);
+  });
+
+  it('reads pieces, change chunks and an early stream that hold member objects', async () => {
+    const db = await openDb();
+    const tx = db.transaction(['snapshots', 'changes', 'early'], 'readwrite');
+    const old = [withProfile('x1'), withProfile('x2')];
+    const bucket = bucketOf(identityHash('x1'), SNAPSHOT_BUCKETS);
+    tx.objectStore('snapshots').put({ snapshot: 'old', bucket, piece: 0, members: [old[0]] });
+    tx.objectStore('snapshots').put({ snapshot: 'old', bucket: bucketOf(identityHash('x2'), SNAPSHOT_BUCKETS), piece: 1, members: [old[1]] });
+    tx.objectStore('changes').put({ runId: 'r-old', op: 'add', chunk: 0, members: old });
+    tx.objectStore('early').put({
+      snapshot: 'old',
+      runId: 'r-old',
+      chunks: 1,
+      pending: [withProfile('x3')],
+      count: 1001,
+      delivered: [0],
+      rejections: [],
+      rejected: 0,
+      requests: 1,
+    });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+
+    expect(await collect('old')).toEqual(['x1', 'x2']);
+    expect(await readSnapshotBucket('old', bucket)).toContainEqual(old[0]);
+    expect(await readChangeChunk('r-old', 'add', 0)).toEqual(old.map((m) => ({ ...m, op: 'add' })));
+    const chunks: Member[][] = [];
+    for await (const rows of allChanges('r-old')) chunks.push(rows);
+    expect(chunks.flat().map((m) => m.identity)).toEqual(['x1', 'x2']);
+    expect(await getEarlyAdds('old')).toMatchObject({ pending: [withProfile('x3')], delivered: [0], count: 1001 });
+  });
+
+  it('writes new pieces and change chunks as columns', async () => {
+    const run = newRun('1:12', 'start', 1000);
+    await saveRun(run);
+    await stageAll(run, ['p', 'q']);
+    const writer = await openChangeWriter(run.runId);
+    await writer.write('add', [withProfile('p')]);
+    await writer.close();
+    const db = await openDb();
+    const read = db.transaction(['snapshots', 'changes']);
+    const pieces = await new Promise<Record<string, unknown>[]>((resolve) => {
+      const request = read.objectStore('snapshots').getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    const chunk = await new Promise<Record<string, unknown>>((resolve) => {
+      const request = read.objectStore('changes').get([run.runId, 'add', 0]);
+      request.onsuccess = () => resolve(request.result);
+    });
+    expect(pieces.every((piece) => 'columns' in piece && !('members' in piece))).toBe(true);
+    expect(chunk).toMatchObject({ columns: { identity: ['p'], email: ['p@example.com'], phone: [''] } });
+    expect(await readChangeChunk(run.runId, 'add', 0)).toEqual([{ ...withProfile('p'), op: 'add' }]);
   });
 });
