@@ -76,10 +76,15 @@ const bucketRange = (snapshot: string, bucket: number) =>
 const pieceKey = (piece: SnapshotPiece): IDBValidKey => [piece.snapshot, piece.bucket, piece.piece];
 export const byIdentity = (a: Member, b: Member) => (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0);
 
-/** What staging keeps in memory per snapshot: the hashes of its identities and the next piece number. */
+/**
+ * What staging keeps in memory per snapshot: the hashes of its identities (durable or queued),
+ * the next piece number, and the last page queued.
+ */
 interface StagingState {
   hashes: HashSet52;
   nextPiece: number;
+  /** Settles when the last page queued is durable; rejects if it failed. */
+  tail: Promise<void>;
 }
 
 /** Per database handle, so a reopened database (tests) never sees another one's state. */
@@ -99,7 +104,7 @@ function stagingState(db: IDBDatabase, snapshot: string): Promise<StagingState> 
 
 /** After a worker restart the hashes are read back from the staged pieces: one pass, once. */
 async function rebuildStagingState(db: IDBDatabase, snapshot: string): Promise<StagingState> {
-  const state: StagingState = { hashes: new HashSet52(), nextPiece: 0 };
+  const state: StagingState = { hashes: new HashSet52(), nextPiece: 0, tail: Promise.resolve() };
   for await (const pieces of readRange<SnapshotPiece>(db, STORES.snapshots, snapshotRange(snapshot), pieceKey, 64)) {
     for (const piece of pieces) {
       state.nextPiece = Math.max(state.nextPiece, piece.piece + 1);
@@ -120,18 +125,35 @@ export async function finishStaging(snapshot: string): Promise<SortedHashes> {
   return state.hashes.sorted();
 }
 
+/** A page whose transaction is queued: the checkpoint it saves, and when it is durable. */
+export interface QueuedPage {
+  checkpoint: ActiveRun;
+  /** Resolves once the page and its checkpoint are committed; rejects if the transaction failed. */
+  durable: Promise<void>;
+}
+
+/** Stages one page and waits until it is durable: `queuePage` for callers with nothing to overlap. */
+export async function stagePage(...args: Parameters<typeof queuePage>): Promise<ActiveRun> {
+  const queued = await queuePage(...args);
+  await queued.durable;
+  return queued.checkpoint;
+}
+
 /**
- * Stages one page's valid members and saves the run's checkpoint in a single transaction.
- * A member whose identity is already staged (in this page or an earlier one) is a duplicate:
- * counted, not stored twice. `advance` receives the number of duplicates and returns the
- * checkpoint to save; `onStaged` receives the members stored, once they are durable.
+ * Queues one page's valid members and the run's checkpoint in a single transaction, and returns
+ * before it commits, so the caller can prepare the next page meanwhile. Pages commit in the
+ * order they are queued, and a page queued behind one that fails is aborted with it: its
+ * checkpoint would otherwise skip the failed page.
+ * A member whose identity is already staged (in this page, an earlier one, or one still queued)
+ * is a duplicate: counted, not stored twice. `advance` receives the number of duplicates and
+ * returns the checkpoint to save; `onStaged` receives the members stored, once they are durable.
  */
-export async function stagePage(
+export async function queuePage(
   snapshot: string,
   members: readonly Member[],
   advance: (duplicates: number) => ActiveRun,
   onStaged?: (fresh: readonly Member[]) => void,
-): Promise<ActiveRun> {
+): Promise<QueuedPage> {
   const db = await openDb();
   const state = await stagingState(db, snapshot);
   let duplicates = 0;
@@ -156,45 +178,83 @@ export async function stagePage(
   const tx = db.transaction(stores, 'readwrite');
   const store = tx.objectStore(STORES.snapshots);
   const written = done(tx);
-  // A hash already staged is a duplicate or (rarely) a collision: the bucket's pieces decide.
-  const suspectBuckets = new Map<number, typeof suspects>();
-  for (const suspect of suspects) {
-    const bucket = bucketOf(suspect.hash, SNAPSHOT_BUCKETS);
-    suspectBuckets.set(bucket, [...(suspectBuckets.get(bucket) ?? []), suspect]);
-  }
-  for (const [bucket, candidates] of suspectBuckets) {
-    const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
-    const staged = new Set(pieces.flatMap((piece) => identitiesOf(piece)));
-    for (const candidate of candidates) {
-      if (staged.has(candidate.member.identity)) duplicates++;
-      else fresh.push(candidate);
+  // Page order is IndexedDB's (overlapping read-write transactions run in creation order); a
+  // failure of the page before aborts this one from its abort event, before this one can commit.
+  state.tail.catch(() => abortQuietly(tx));
+  let saved: ActiveRun;
+  let taken: ReturnType<typeof takeEarlyAdds> | undefined;
+  try {
+    // A hash already staged is a duplicate or (rarely) a collision: the bucket's pieces decide.
+    const suspectBuckets = new Map<number, typeof suspects>();
+    for (const suspect of suspects) {
+      const bucket = bucketOf(suspect.hash, SNAPSHOT_BUCKETS);
+      suspectBuckets.set(bucket, [...(suspectBuckets.get(bucket) ?? []), suspect]);
     }
-  }
+    for (const [bucket, candidates] of suspectBuckets) {
+      const pieces = (await request(store.getAll(bucketRange(snapshot, bucket)))) as SnapshotPiece[];
+      const staged = new Set(pieces.flatMap((piece) => identitiesOf(piece)));
+      for (const candidate of candidates) {
+        if (staged.has(candidate.member.identity)) duplicates++;
+        else fresh.push(candidate);
+      }
+    }
 
-  const buckets = new Map<number, Member[]>();
-  for (const { member, hash } of fresh) {
-    const bucket = bucketOf(hash, SNAPSHOT_BUCKETS);
-    const list = buckets.get(bucket);
-    if (list) list.push(member);
-    else buckets.set(bucket, [member]);
+    const buckets = new Map<number, Member[]>();
+    for (const { member, hash } of fresh) {
+      const bucket = bucketOf(hash, SNAPSHOT_BUCKETS);
+      const list = buckets.get(bucket);
+      if (list) list.push(member);
+      else buckets.set(bucket, [member]);
+    }
+    const piece = state.nextPiece++;
+    for (const [bucket, list] of buckets) {
+      store.put({ snapshot, bucket, piece, columns: toColumns(list.sort(byIdentity)) } satisfies SnapshotPiece);
+    }
+    saved = advance(duplicates);
+    tx.objectStore(STORES.runs).put(saved);
+    if (early) taken = takeEarlyAdds(tx, early, fresh);
+  } catch (error) {
+    abortQuietly(tx);
+    written.catch(() => undefined);
+    forgetStaging(db, snapshot, early);
+    throw error;
   }
-  const piece = state.nextPiece++;
-  for (const [bucket, list] of buckets) {
-    store.put({ snapshot, bucket, piece, columns: toColumns(list.sort(byIdentity)) } satisfies SnapshotPiece);
-  }
-  const saved = advance(duplicates);
-  tx.objectStore(STORES.runs).put(saved);
-  const taken = early ? takeEarlyAdds(tx, early, fresh) : undefined;
-  await written;
-  // Only what is durable joins the hashes: a failed page leaves no trace to be mistaken for a duplicate.
+  // Queued pages count for duplicates at once; if one fails, the state is dropped and rebuilt
+  // from the durable pieces, so a failed page leaves no trace to be mistaken for a duplicate.
   for (const { hash } of fresh) state.hashes.add(hash);
-  onStaged?.(fresh.map(({ member }) => member));
-  if (taken) {
-    early!.stream = taken.stream;
-    for (const [chunk, members] of taken.full) remember(db, taken.stream.runId, 'add', chunk, members);
-    early!.onChunks(taken.stream.chunks);
+  if (taken) early!.stream = taken.stream;
+  const durable = written.then(
+    () => {
+      onStaged?.(fresh.map(({ member }) => member));
+      if (taken) {
+        for (const [chunk, chunkMembers] of taken.full) remember(db, taken.stream.runId, 'add', chunk, chunkMembers);
+        early!.onChunks(taken.stream.chunks);
+      }
+    },
+    (error: unknown) => {
+      forgetStaging(db, snapshot, early);
+      throw error;
+    },
+  );
+  state.tail = durable;
+  return { checkpoint: saved, durable };
+}
+
+function abortQuietly(tx: IDBTransaction): void {
+  try {
+    tx.abort();
+  } catch {
+    // Already committed or aborted.
   }
-  return saved;
+}
+
+/**
+ * After a failed page: staging memory is rebuilt from what is durable, and the early stream takes
+ * no more (its stored record, the durable one, is what the delivery phase reads).
+ */
+function forgetStaging(db: IDBDatabase, snapshot: string, early: EarlyHook | undefined): void {
+  staging.get(db)?.delete(snapshot);
+  if (early) early.stopped = true;
 }
 
 /**

@@ -36,6 +36,8 @@ interface BudgetLimits {
 export class QueryBudget {
   private inFlight = 0;
   private waiting: (() => void)[] = [];
+  /** Whether pages after the first count, as this budget last read or wrote it. */
+  private paginationCounts?: Promise<boolean>;
   constructor(
     readonly projectId: number,
     private limits: BudgetLimits,
@@ -93,6 +95,9 @@ export class QueryBudget {
   }
 
   private async charge(kind: QueryKind): Promise<void> {
+    // An uncounted page touches no storage: a read-modify-write each queued a read's pages one
+    // behind another in storage, hundreds of milliseconds apart while a run is busy.
+    if (kind === 'engage-next-page' && !(await this.countsPagination())) return;
     await this.updateState((state) => {
       if (kind === 'engage-next-page' && !state.countPagination) return state;
       const counted = this.recent(state);
@@ -101,6 +106,17 @@ export class QueryBudget {
       }
       return { ...state, counted: [...counted, this.now()] };
     });
+  }
+
+  private countsPagination(): Promise<boolean> {
+    if (!this.paginationCounts) {
+      const loaded = this.load().then((state) => state.countPagination);
+      this.paginationCounts = loaded;
+      loaded.catch(() => {
+        if (this.paginationCounts === loaded) this.paginationCounts = undefined;
+      });
+    }
+    return this.paginationCounts;
   }
 
   private recent(state: BudgetState): number[] {
@@ -131,6 +147,7 @@ export class QueryBudget {
       const all = (await this.item.getValue()) ?? {};
       const updated = change(parseBudget(all[String(this.projectId)]));
       await this.item.setValue({ ...all, [String(this.projectId)]: updated });
+      this.paginationCounts = Promise.resolve(updated.countPagination);
     });
     writeChains.set(this.item, next.catch(() => undefined));
     return next;

@@ -5,7 +5,7 @@
 import { ApiError } from '../http/errors';
 import type { EngagePage, MixpanelClient } from '../mixpanel/client';
 import { EMPTY_COUNTS, saveRun, type ActiveRun } from '../storage/runs';
-import { deleteSnapshot, stagePage, type Member } from '../storage/snapshots';
+import { deleteSnapshot, queuePage, type Member, type QueuedPage } from '../storage/snapshots';
 import type { SkipCounts } from '../storage/schema';
 import { classifyProfile, OUTPUT_PROPERTIES } from './classify';
 
@@ -29,14 +29,34 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
   let run = start;
   for (;;) {
     try {
-      for await (const page of ctx.mixpanel.engagePages({
-        cohortId: ctx.cohortId,
-        outputProperties: OUTPUT_PROPERTIES,
-        resume: resumePoint(run),
-        signal: ctx.signal,
-      })) {
-        run = await stageEngagePage(run, page, ctx.takeQueries(), ctx.onStaged);
-        await ctx.onPage(run);
+      // Each page is prepared and queued while the one before it commits; progress is reported
+      // only for what is durable.
+      let queued: QueuedPage | undefined;
+      const settle = async () => {
+        if (!queued) return;
+        const page = queued;
+        queued = undefined;
+        await page.durable;
+        await ctx.onPage(page.checkpoint);
+      };
+      try {
+        for await (const page of ctx.mixpanel.engagePages({
+          cohortId: ctx.cohortId,
+          outputProperties: OUTPUT_PROPERTIES,
+          resume: resumePoint(run),
+          signal: ctx.signal,
+        })) {
+          // The pager has just asked for the next page: let its request go out before this page's CPU work.
+          await letPendingChainsRun();
+          const next = await queueEngagePage(run, page, ctx.takeQueries(), ctx.onStaged);
+          await settle();
+          queued = next;
+          run = next.checkpoint;
+        }
+        await settle();
+      } finally {
+        // Nothing of this read may still be committing when it restarts or gives up.
+        await queued?.durable.catch(() => undefined);
       }
       // A read that ends before page 0's total (an expired session may answer `200 []`) is not the
       // whole cohort: treating it as one would remove everyone not yet read.
@@ -81,6 +101,15 @@ function shortfall(run: ActiveRun): number {
   return missing > tolerance ? missing : 0;
 }
 
+/**
+ * Lets promise chains already under way (the next page's request passing the query budget's gate
+ * on its way to fetch) run before this page's synchronous work: a few turns of the microtask
+ * queue, not a task, which would wait behind every response and IndexedDB event queued.
+ */
+async function letPendingChainsRun(): Promise<void> {
+  for (let turn = 0; turn < 32; turn++) await Promise.resolve();
+}
+
 /** Share of page 0's total a read may fall short by (0.1 %). */
 const READ_TOLERANCE = 0.001;
 
@@ -100,12 +129,12 @@ function resumePoint(run: ActiveRun) {
   return sessionId && nextPage > 0 ? { sessionId, nextPage, pageSize, total } : undefined;
 }
 
-function stageEngagePage(
+function queueEngagePage(
   run: ActiveRun,
   page: EngagePage,
   queries: number,
   onStaged?: (members: readonly Member[]) => void,
-): Promise<ActiveRun> {
+): Promise<QueuedPage> {
   const members: Member[] = [];
   const skipped: SkipCounts = { ...run.counts.skipped };
   for (const profile of page.profiles) {
@@ -113,7 +142,7 @@ function stageEngagePage(
     if ('member' in outcome) members.push(outcome.member);
     else skipped[outcome.skip]++;
   }
-  return stagePage(run.snapshot, members, (duplicates) => ({
+  return queuePage(run.snapshot, members, (duplicates) => ({
     ...run,
     read: { ...run.read, sessionId: page.sessionId, nextPage: page.page + 1, pageSize: page.pageSize, total: page.total },
     counts: {

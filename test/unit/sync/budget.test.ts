@@ -21,6 +21,19 @@ describe('QueryBudget', () => {
     expect((await budget.usage()).used).toBe(2);
   });
 
+  it('lets uncounted pages through without touching storage', async () => {
+    const budget = new QueryBudget(1, { hourly: 3, concurrent: 3 }, item, now);
+    (await budget.gate('engage-first-page'))();
+    let calls = 0;
+    const { getValue, setValue } = item;
+    item.getValue = () => (calls++, getValue());
+    item.setValue = (value) => (calls++, setValue(value));
+    for (let page = 1; page < 10; page++) (await budget.gate('engage-next-page'))();
+    expect(calls).toBe(0);
+    (await budget.gate('engage-first-page'))();
+    expect(calls).toBeGreaterThan(0);
+  });
+
   it('refuses a query beyond the hourly share, saying when the next one frees up', async () => {
     const budget = new QueryBudget(1, { hourly: 2, concurrent: 3 }, item, now);
     (await budget.gate('engage-first-page'))();

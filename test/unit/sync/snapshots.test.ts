@@ -11,11 +11,13 @@ import {
   getCommitted,
   getEarlyAdds,
   openChangeWriter,
+  queuePage,
   readChangeChunk,
   readSnapshotBucket,
   snapshotIdentities,
   stagePage,
   type Member,
+  type QueuedPage,
 } from '../../../lib/storage/snapshots';
 import { diffSnapshots } from '../../../lib/sync/diff';
 import { summarize } from '../../../lib/sync/run';
@@ -210,5 +212,65 @@ describe('records written before member columns', () => {
     expect(pieces.every((piece) => 'columns' in piece && !('members' in piece))).toBe(true);
     expect(chunk).toMatchObject({ columns: { identity: ['p'], email: ['p@example.com'], phone: [''] } });
     expect(await readChangeChunk(run.runId, 'add', 0)).toEqual([{ ...withProfile('p'), op: 'add' }]);
+  });
+});
+
+describe('queued pages', () => {
+  const advanceBy = (run: ActiveRun, page: number, identities: string[]) => (duplicates: number): ActiveRun => ({
+    ...run,
+    read: { ...run.read, nextPage: page + 1 },
+    counts: {
+      ...run.counts,
+      exported: run.counts.exported + identities.length - duplicates,
+      skipped: { ...run.counts.skipped, duplicateId: run.counts.skipped.duplicateId + duplicates },
+    },
+  });
+
+  it('queues a page while the one before commits, finds duplicates across both, and reports each once durable', async () => {
+    const run = newRun('1:20', 'start', 1000);
+    await saveRun(run);
+    const staged: string[][] = [];
+    const onStaged = (members: readonly Member[]) => staged.push(members.map((m) => m.identity));
+    const first = await queuePage(run.snapshot, ['a', 'b'].map(member), advanceBy(run, 0, ['a', 'b']), onStaged);
+    const second = await queuePage(
+      run.snapshot,
+      ['b', 'c'].map(member),
+      advanceBy(first.checkpoint, 1, ['b', 'c']),
+      onStaged,
+    );
+    expect(second.checkpoint.counts).toMatchObject({ exported: 3, skipped: { duplicateId: 1 } });
+    await Promise.all([first.durable, second.durable]);
+    expect(staged).toEqual([['a', 'b'], ['c']]);
+    expect(await collect(run.snapshot)).toEqual(['a', 'b', 'c']);
+    expect((await getActiveRun('1:20'))?.read.nextPage).toBe(2);
+  });
+
+  it('aborts the page queued behind one that fails, and forgets both for duplicate detection', async () => {
+    const run = newRun('1:21', 'start', 1000);
+    await saveRun(run);
+    // Catch the first page's transaction as it writes its checkpoint, to make it fail later.
+    const put = IDBObjectStore.prototype.put;
+    let failing: IDBTransaction | undefined;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'runs' && !failing) failing = this.transaction;
+      return put.apply(this, args);
+    };
+    let first: QueuedPage;
+    let second: QueuedPage;
+    try {
+      first = await queuePage(run.snapshot, ['a', 'b'].map(member), advanceBy(run, 0, ['a', 'b']));
+      second = await queuePage(run.snapshot, ['c'].map(member), advanceBy(first.checkpoint, 1, ['c']));
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    failing!.abort();
+    await expect(first.durable).rejects.toThrow();
+    await expect(second.durable).rejects.toThrow();
+    expect(await collect(run.snapshot)).toEqual([]);
+    expect((await getActiveRun('1:21'))?.read.nextPage).toBe(0);
+    // Staged again from the durable state: nobody is a duplicate.
+    const again = await stagePage(run.snapshot, ['a', 'b', 'c'].map(member), advanceBy(run, 0, ['a', 'b', 'c']));
+    expect(again.counts).toMatchObject({ exported: 3, skipped: { duplicateId: 0 } });
+    expect(await collect(run.snapshot)).toEqual(['a', 'b', 'c']);
   });
 });
