@@ -338,8 +338,11 @@ function recoveredProfiles(run: ActiveRun): number {
 
 /** Rounds a run waits for new profiles to become visible before uploading the list regardless. */
 const MAX_PROFILE_WAITS = 3;
-/** New profiles sampled for visibility: the last ones upserted, which CleverTap ingests last. */
-const VISIBILITY_SAMPLE = 5;
+/**
+ * New profiles sampled for visibility: the last ones upserted, which CleverTap ingests last. Three,
+ * CleverTap's limit of concurrent profile reads, so a check is one round trip before the completion.
+ */
+const VISIBILITY_SAMPLE = 3;
 
 /**
  * Replaces the custom list, unless nothing changed since the last upload of this segment (every

@@ -35,8 +35,8 @@ describe('a one-time sync', () => {
       rejected: 0,
     });
     expect(done.lastRun?.mixpanelQueries).toBeGreaterThan(0);
-    // Upload batches, a profile check for the last 5 new profiles, the custom list's 3 steps.
-    expect(done.lastRun?.clevertapRequests).toBe(Math.ceil(seeded.valid / 1000) + 5 + 3);
+    // Upload batches, a profile check for the last 3 new profiles, the custom list's 3 steps.
+    expect(done.lastRun?.clevertapRequests).toBe(Math.ceil(seeded.valid / 1000) + 3 + 3);
     expect(done.nextRunAt).toBeUndefined();
     expect(env.alarms.all()).not.toContainEqual(expect.objectContaining({ name: 'sync:1234567:501' }));
   });
