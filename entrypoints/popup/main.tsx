@@ -1,16 +1,6 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { appStore, connectAppStore } from '../../lib/ui/app-store';
 import '../../components/ui/ui.css';
 import './style.css';
-import { PopupApp } from './App';
 
-connectAppStore(appStore);
-const container = document.getElementById('root');
-if (container) {
-  createRoot(container).render(
-    <StrictMode>
-      <PopupApp />
-    </StrictMode>,
-  );
-}
+// The static shell in index.html paints first: the app's code (React, the store, the rows) is
+// loaded and run after that frame, so compiling it never holds the first paint back.
+requestAnimationFrame(() => setTimeout(() => void import('./mount')));

@@ -486,7 +486,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   if (report.popup) {
     lines.push(
       `Popup: first contentful paint p95 ${ms(report.popup.fcpP95Ms)} with 50 syncs (${report.popup.fcpP95Ms < GOALS.popupFcpP95Ms ? 'within' : '**over**'} the 200 ms goal). ` +
-        'entrypoints/popup/index.html carries a static shell (title and "Loading…") that paints before the script (React, the store, zod) has loaded, and that React replaces.',
+        'entrypoints/popup/index.html carries a static shell (title and "Loading…"), painted first: main.tsx loads the app (React, the store, zod) only after that frame, and React replaces the shell.',
     );
   }
   for (const failure of report.failures ?? []) lines.push(`**Not measured in this run**: ${failure} (the section failed; its table says "Not run.").`);
