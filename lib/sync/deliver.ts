@@ -28,6 +28,8 @@ import { recordOutcome, type RejectedStore } from './rejected-record';
 export const BATCH_SIZE = CHANGE_CHUNK;
 /** CleverTap allows 15 concurrent upload requests per account. */
 export const UPLOAD_CONCURRENCY = 15;
+/** Batches in hand at once: one per upload slot, and as many again read ahead and waiting for a slot. */
+export const LANES = 2 * UPLOAD_CONCURRENCY;
 const SEGMENT_CREATOR = 'Cohort Sync';
 
 interface DeliverContext {
@@ -97,17 +99,18 @@ export async function deliver(start: ActiveRun, ctx: DeliverContext): Promise<Ac
   const sendStep = async (step: BatchStep, skip: ReadonlySet<number> = new Set()) => {
     const finished = new Set(current.run.delivered[step.name] ?? []);
     const pending = [...Array(batchCount(recordCount(step))).keys()].filter((batch) => !finished.has(batch) && !skip.has(batch));
-    await forEachConcurrent(pending, UPLOAD_CONCURRENCY, (batch) =>
-      ctx.uploadSlots.run(async () => {
+    await forEachConcurrent(pending, LANES, async (batch) => {
+      // Read before taking a slot, so a slot is held only for the upload and its checkpoint.
+      const changes = await readBatch(current.run.runId, step.parts, batch);
+      await ctx.uploadSlots.run(async () => {
         ctx.signal.throwIfAborted();
-        const changes = await readBatch(current.run.runId, step.parts, batch);
         const result = await step.send(changes);
         current.run = recordBatch(current.run, step.name, batch, result, ctx.takeRequests());
         // One save carries every batch recorded before it starts; the slot waits for it.
         await checkpoint();
         await ctx.onProgress(current.run, ++done, total);
-      }),
-    );
+      });
+    });
   };
   const batches = (async () => {
     for (const step of steps) {

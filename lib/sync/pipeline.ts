@@ -22,7 +22,7 @@ import {
   type EarlyBatch,
 } from '../storage/snapshots';
 import { coalesced, type Slots } from '../http/concurrency';
-import { addRecord, UPLOAD_CONCURRENCY, uploadTracked } from './deliver';
+import { addRecord, LANES, uploadTracked } from './deliver';
 import type { RejectedStore } from './rejected-record';
 
 interface EarlyUpsertContext {
@@ -73,15 +73,17 @@ export async function startEarlyUpserts(run: ActiveRun, ctx: EarlyUpsertContext)
     // Not fatal: a batch left unfiled is sent again by the delivery phase.
     return fileUnfiled().catch(() => undefined);
   };
-  const send = (chunk: number) =>
-    ctx.uploadSlots.run(async () => {
-      const members = await readChangeChunk(run.runId, 'add', chunk);
-      if (members.length === 0) return;
+  const send = async (chunk: number) => {
+    // Read before taking a slot, so a slot is held only for the upload and its filing.
+    const members = await readChangeChunk(run.runId, 'add', chunk);
+    if (members.length === 0) return;
+    await ctx.uploadSlots.run(async () => {
       const result = await uploadTracked(ctx, members.map(toRecord));
       await file({ chunk, rejected: result.rejected, requests: ctx.takeRequests() });
     });
+  };
   const pump = () => {
-    while (!stopped && inFlight.size < UPLOAD_CONCURRENCY && next < ready) {
+    while (!stopped && inFlight.size < LANES && next < ready) {
       const chunk = next++;
       if (sent.has(chunk)) continue;
       const task: Promise<void> = send(chunk)
