@@ -294,8 +294,9 @@ interface EarlyHook {
   onChunks: (chunks: number) => void;
   stopped: boolean;
   /**
-   * The stream as last committed. Only this worker's staging writes it while the hook is set, so a
-   * page needs no read of it inside its transaction, which would wait for the transaction to start.
+   * The stream as of the last page queued. Only this worker's staging writes it while the hook is
+   * set, so a page needs no read of it inside its transaction, which would wait for the
+   * transaction to start.
    */
   stream: EarlyAdds;
 }

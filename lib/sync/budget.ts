@@ -95,8 +95,8 @@ export class QueryBudget {
   }
 
   private async charge(kind: QueryKind): Promise<void> {
-    // An uncounted page touches no storage: a read-modify-write each queued a read's pages one
-    // behind another in storage, hundreds of milliseconds apart while a run is busy.
+    // An uncounted page touches no storage: a read-modify-write for each would queue a read's pages
+    // one behind another, hundreds of milliseconds apart while a run keeps storage busy.
     if (kind === 'engage-next-page' && !(await this.countsPagination())) return;
     await this.updateState((state) => {
       if (kind === 'engage-next-page' && !state.countPagination) return state;

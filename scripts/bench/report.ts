@@ -427,7 +427,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   }
   if (base && p) {
     lines.push(
-      `Staging is one IndexedDB transaction per page (lib/storage/snapshots.ts \`stagePage\`: one record per hash bucket holding its members sorted, one array per field; duplicates found by an in-memory set of 52-bit identity hashes, with an exact look into the bucket only on a hash hit). ` +
+      `Staging is one IndexedDB transaction per page (lib/storage/snapshots.ts \`queuePage\`: one record per hash bucket holding its members sorted, one array per field; duplicates found by an in-memory set of 52-bit identity hashes, with an exact look into the bucket only on a hash hit), queued while the page before it commits. ` +
         `At 100k / page 1000 / ${base.case.concurrency} q. (fast) the read took ${s(p.readMs)} for ${base.engageCalls} pages (${perPageMs.toFixed(0)} ms a page of wall time, ${base.case.concurrency} in flight). ` +
         `The diff (lib/sync/diff.ts, a per-bucket set difference; a first export, whose members all streamed as adds, reads no bucket) runs after the last page. ` +
         `The custom-list file is written page by page as the read stages them (lib/clevertap/csv.ts \`CustomListWriter\`); the list's URL and file go out beside the last uploads and only its completion waits for them ` +
@@ -479,8 +479,11 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   for (const r of report.resume) {
     lines.push(
       `Resume (${r.phase}): ${signed(r.engageCalls - r.baselineEngageCalls)} engage and ${signed(r.uploadRequests - r.baselineUploadRequests)} upload requests against the unstopped run ` +
-        `(${resumeMet(r) ? 'within' : '**over**'} the goal of at most the page concurrency (${r.concurrency ?? 3}) and 15 batches: what was in flight when the worker stopped is asked again), and ${s(r.wallMs - r.baselineWallMs)} of wall time` +
-        (r.phase === 'reading' ? ' (the woken worker also rebuilds its duplicate-detection hashes from the staged pieces, one pass over them).' : '.'),
+        `(${resumeMet(r) ? 'within' : '**over**'} the goal of at most the page concurrency (${r.concurrency ?? 3}) and 15 batches: what was in flight when the worker stopped is asked again${r.phase === 'reading' ? ', with the pages received but not yet durable' : ''}), and ${s(r.wallMs - r.baselineWallMs)} of wall time` +
+        (r.phase === 'reading' ? ' (the woken worker also rebuilds its duplicate-detection hashes from the staged pieces, one pass over them).' : '.') +
+        (r.phase === 'reading' && !resumeMet(r)
+          ? ' Meeting the goal would mean asking for a page only once the one before it is durable, which leaves a query slot idle during every page\'s staging and commit of every run, to save one or two pages on a worker stop.'
+          : ''),
     );
   }
   if (report.popup) {
