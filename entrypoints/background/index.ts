@@ -13,7 +13,12 @@ export default defineBackground({
     const env = browserEnvironment();
     const service = new SyncService(env);
     const route = createRouter(service, env, Date.now());
-    const state = createStateBroadcaster(() => readStateView(env.storage), senderKind);
+    // Every start of the worker: alarms re-created, interrupted runs resumed. Views wait for it, so a
+    // page opened at start never shows the progress of a run the last worker left behind.
+    const started = service.resumeAll().catch((error: unknown) => {
+      console.warn('Could not resume the interrupted runs', error instanceof Error ? error.message : 'unknown error');
+    });
+    const state = createStateBroadcaster(() => started.then(() => readStateView(env.storage)), senderKind);
 
     // Listeners are registered synchronously, as MV3 requires for a worker woken by an event.
     browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
@@ -23,8 +28,5 @@ export default defineBackground({
     });
     browser.alarms.onAlarm.addListener((alarm) => void service.onAlarm(alarm.name));
     browser.runtime.onStartup.addListener(() => void service.resumeAll());
-
-    // Every start of the worker: alarms re-created, interrupted runs resumed.
-    void service.resumeAll();
   },
 });

@@ -29,6 +29,19 @@ export function composedParent(node: Node): Node | null {
   return parent;
 }
 
+/** Whether `ancestor` holds `node`, across shadow boundaries. */
+export function composedContains(ancestor: Node, node: Node): boolean {
+  for (let at: Node | null = node; at; at = composedParent(at)) if (at === ancestor) return true;
+  return false;
+}
+
+/** The element that has keyboard focus, inside open shadow roots. */
+export function deepActiveElement(doc: Document): Element | null {
+  let active = doc.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
 /** Text as rendered: descends into open shadow roots (following slots), skips hidden helpers. */
 export function deepText(node: Node): string {
   const parts: string[] = [];

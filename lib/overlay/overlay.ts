@@ -10,7 +10,7 @@
  */
 import type { CohortRef } from '../cohorts';
 import { cohortFromPath, rowOfPath } from './cohort';
-import { composedParent, isElement, isOwn, isShadowRoot, OWN_ATTRIBUTE } from './dom';
+import { composedContains, composedParent, deepActiveElement, isElement, isOwn, isShadowRoot, OWN_ATTRIBUTE } from './dom';
 import { ensureOwnSubmenu, insertCleverTapItem, insertExportToItem, insertFlatExportItem, ownItem, placeSubmenu } from './item';
 import {
   controlledMenu,
@@ -87,6 +87,8 @@ export function startOverlay(options: OverlayOptions): Overlay {
   const panels = new Set<Element>();
   const added = new Set<Element>();
   const wired = new WeakSet<Element>();
+  /** Our item that held keyboard focus, kept while a re-render removes it, so its replacement takes focus. */
+  let focusedOwn: Element | null = null;
   let decorated = 0;
   let report: PageReport | null = null;
 
@@ -417,6 +419,14 @@ export function startOverlay(options: OverlayOptions): Overlay {
   }
 
   function wireItem(item: Element, menuOf: () => Element): void {
+    takeFocusFromRemoved(item);
+    item.addEventListener('focus', () => (focusedOwn = item), { signal });
+    item.addEventListener(
+      'blur',
+      // A blur caused by removal (some engines fire one) keeps the note, so the re-inserted item gets focus back.
+      () => queueMicrotask(() => item.isConnected && focusedOwn === item && (focusedOwn = null)),
+      { signal },
+    );
     item.addEventListener('click', activate, { signal });
     item.addEventListener(
       'keydown',
@@ -442,6 +452,19 @@ export function startOverlay(options: OverlayOptions): Overlay {
       },
       { signal },
     );
+  }
+
+  /**
+   * An app that rebuilds its list while the user has Tab-ed onto our item drops the focus with the
+   * node. Its replacement takes focus when nothing else has it since.
+   */
+  function takeFocusFromRemoved(item: Element): void {
+    const previous = focusedOwn;
+    if (!previous || previous.isConnected || previous.getAttribute(OWN_ATTRIBUTE) !== item.getAttribute(OWN_ATTRIBUTE)) return;
+    const active = deepActiveElement(doc);
+    if (active && active !== doc.body && !composedContains(active, item)) return;
+    focusedOwn = item;
+    (item as HTMLElement).focus();
   }
 
   function wireOwnExportTo(menu: Element, exportItem: HTMLElement): void {

@@ -22,6 +22,8 @@ test.use({ emulators: async ({}, use) => use([mixpanel, clevertap]) });
 async function openPopup(page: Page, extensionId: string) {
   await page.setViewportSize({ width: 400, height: 600 });
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  // The first view comes after the worker's start-up clean-up, which would remove the progress written next.
+  await expect(page.getByRole('status').filter({ hasText: 'Loading…' })).toHaveCount(0);
 }
 
 const writeState = writeViewState;
