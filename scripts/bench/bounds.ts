@@ -8,13 +8,17 @@
  *     the call floor allows no more requests) can be sent once the page holding its last member is in;
  *   - 15 upload slots of Lc each take the batches in release order (optimal for jobs of equal length);
  *   - the custom list: its URL needs nothing, its file needs the complete read, and its completion
- *     needs every profile upserted, so bound = max(last upload in, read end + Lc) + Lc.
+ *     needs every profile upserted and visible: the visibility reads (in the call floor, one round
+ *     of CleverTap's 3 concurrent profile reads) can only follow the last upload's answer, so
+ *     bound = max(last upload in + Lc, read end + Lc) + Lc.
  * Naive (sequential) time: pages × Lm + batches × Lc + 3 × Lc.
  */
 export const MIXPANEL_CONCURRENT = 5;
 export const CLEVERTAP_CONCURRENT = 15;
 export const BATCH = 1000;
 export const CUSTOM_LIST_CALLS = 3;
+/** Profiles read back before a custom list's completion: the last new ones, one round of CleverTap's 3 concurrent reads. */
+export const visibilityChecks = (added: number) => (added > 0 ? Math.min(3, added % BATCH || BATCH) : 0);
 
 export interface Workload {
   profiles: number;
@@ -41,7 +45,8 @@ export function pipelinedBoundMs(w: Workload, mixpanelConcurrent = MIXPANEL_CONC
     lastUpload = Math.max(lastUpload, slotFreeAt[slot]!);
   }
   const fileUploaded = pageIn(pages - 1) + w.clevertapLatencyMs;
-  return Math.max(lastUpload, fileUploaded) + w.clevertapLatencyMs;
+  const profilesVisible = lastUpload + (w.valid > 0 ? w.clevertapLatencyMs : 0);
+  return Math.max(profilesVisible, fileUploaded) + w.clevertapLatencyMs;
 }
 
 export function naiveModelMs(w: Workload): number {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../test/emulators';
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
-import { batchesOf, pagesOf, pipelinedBoundMs, type Workload } from './bounds';
+import { batchesOf, CUSTOM_LIST_CALLS, pagesOf, pipelinedBoundMs, visibilityChecks, type Workload } from './bounds';
 import { launchBench, sleep, type BenchBrowser } from './browser';
 import { HeapSampler, type CpuSummary } from './cdp';
 
@@ -400,11 +400,10 @@ export async function churnRerun(
   forgetCohort(apis, cohortId);
   await browser.saveSettings({ deliveryMode: 'segment' });
   const { added, removed } = run.summary.counts;
-  // Segment mode: batches, a visibility check of the last (at most 5) new profiles, and the list's
-  // 3 steps (none for an unchanged membership).
-  const listCalls = mode === 'segment' && added + removed > 0 ? 3 : 0;
-  const visibilityChecks = added > 0 ? Math.min(5, added % 1000 || 1000) : 0;
-  const clevertapFloor = mode === 'segment' ? batchesOf(added) + visibilityChecks + listCalls : batchesOf(added + removed);
+  // Segment mode: batches, a visibility check of the last new profiles, and the list's 3 steps
+  // (none for an unchanged membership).
+  const listCalls = mode === 'segment' && added + removed > 0 ? CUSTOM_LIST_CALLS : 0;
+  const clevertapFloor = mode === 'segment' ? batchesOf(added) + visibilityChecks(added) + listCalls : batchesOf(added + removed);
   const profilesNow = members - seeded.withoutProfile - leaving.length + joining;
   return {
     mode,

@@ -3,7 +3,7 @@ import type { ChurnResult, LatencyProfile, ResumeResult, ThroughputResult } from
 import type { NaiveResult } from './naive';
 import type { OverlayResult } from './overlay';
 import type { PopupResult } from './popup';
-import { naiveModelMs } from './bounds';
+import { batchesOf, CUSTOM_LIST_CALLS, naiveModelMs, visibilityChecks } from './bounds';
 
 export interface BenchReport {
   machine: { cpus: string; memory: string; chromium: string; node: string; date: string; load?: string };
@@ -147,7 +147,7 @@ function phaseTable(report: BenchReport): string {
 }
 
 /** Upload batches, a visibility check of the last (at most 3) new profiles, the custom list's 3 steps. */
-const firstExportFloor = (exported: number) => Math.ceil(exported / 1000) + (exported > 0 ? Math.min(3, exported % 1000 || 1000) : 0) + 3;
+const firstExportFloor = (exported: number) => batchesOf(exported) + visibilityChecks(exported) + CUSTOM_LIST_CALLS;
 
 function callsTable(report: BenchReport): string {
   const first = report.throughput.map((t) => {
@@ -318,10 +318,12 @@ queries (5, Mixpanel's maximum), the fastest any engine could go within the APIs
     page k in    = Lm × (1 + ceil(k / q))  page 0 alone names the session; the rest q at a time
     batch j      may go once the page holding its last member is in (members spread evenly over the pages)
     uploads      15 slots of Lc each, batches in release order (scripts/bench/bounds.ts simulates them)
-    bound        = max(last upload in, read end + Lc) + Lc
+    bound        = max(last upload in + Lc, read end + Lc) + Lc
 
 The custom list's URL needs nothing, its file needs the complete read, and its completion needs every profile
-upserted: only that last call is added after the uploads. "Bound at setting" uses the
+upserted and visible to CleverTap: the visibility check (3 profile reads, one round of CleverTap's 3 concurrent
+reads, counted in the call floor below) can only follow the last upload's answer, and the completion follows it.
+So two calls' latency are added after the uploads. "Bound at setting" uses the
 configured concurrency instead of 5. The naive baseline (scripts/bench/naive.ts) uses the same clients
 against the same emulators, strictly one request at a time: pages × Lm + (batches + 3) × Lc plus its own work.
 
