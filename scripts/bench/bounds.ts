@@ -9,8 +9,9 @@
  *   - 15 upload slots of Lc each take the batches in release order (optimal for jobs of equal length);
  *   - the custom list: its URL needs nothing, its file needs the complete read, and its completion
  *     needs every profile upserted and visible: the visibility reads (in the call floor, one round
- *     of CleverTap's 3 concurrent profile reads) can only follow the last upload's answer, so
- *     bound = max(last upload in + Lc, read end + Lc) + Lc.
+ *     of CleverTap's 3 concurrent profile reads) sample the newest profiles, so they follow the
+ *     answer to the last batch released, and
+ *     bound = max(last upload in, last batch released in + Lc, read end + Lc) + Lc.
  * Naive (sequential) time: pages × Lm + batches × Lc + 3 × Lc.
  */
 export const MIXPANEL_CONCURRENT = 5;
@@ -37,16 +38,18 @@ export function pipelinedBoundMs(w: Workload, mixpanelConcurrent = MIXPANEL_CONC
   const perPage = w.valid / pages;
   const slotFreeAt = new Array<number>(CLEVERTAP_CONCURRENT).fill(0);
   let lastUpload = 0;
+  let lastReleasedIn = 0;
   for (let batch = 0; batch < batchesOf(w.valid); batch++) {
     const lastMember = Math.min((batch + 1) * BATCH, w.valid);
     const page = Math.min(pages - 1, Math.max(0, Math.ceil(lastMember / perPage - 1e-9) - 1));
     const slot = slotFreeAt.indexOf(Math.min(...slotFreeAt));
     slotFreeAt[slot] = Math.max(pageIn(page), slotFreeAt[slot]!) + w.clevertapLatencyMs;
     lastUpload = Math.max(lastUpload, slotFreeAt[slot]!);
+    lastReleasedIn = slotFreeAt[slot]!;
   }
   const fileUploaded = pageIn(pages - 1) + w.clevertapLatencyMs;
-  const profilesVisible = lastUpload + (w.valid > 0 ? w.clevertapLatencyMs : 0);
-  return Math.max(profilesVisible, fileUploaded) + w.clevertapLatencyMs;
+  const profilesVisible = w.valid > 0 ? lastReleasedIn + w.clevertapLatencyMs : 0;
+  return Math.max(lastUpload, profilesVisible, fileUploaded) + w.clevertapLatencyMs;
 }
 
 export function naiveModelMs(w: Workload): number {

@@ -174,7 +174,7 @@ export async function engineSession(): Promise<EngineSession> {
 export function setLatency(apis: EmulatorSet, profile: LatencyProfile): void {
   apis.mixpanel.latencyMs.engage = profile.mixpanelMs;
   apis.mixpanel.latencyMs['cohorts-list'] = profile.mixpanelMs;
-  for (const route of ['upload', 'customListUrl', 'customListFile', 'customListCompleted'] as const) {
+  for (const route of ['upload', 'profile', 'customListUrl', 'customListFile', 'customListCompleted'] as const) {
     apis.clevertap.latencyMs[route] = profile.clevertapMs;
   }
 }

@@ -299,7 +299,7 @@ Every figure is compared, in the same run, with its bound and (for exports) with
 - **Load** (1-minute load average, other work on the machine included): ${m.load ?? 'not recorded'}
 - **Run time**: ${runTime(report)}
 - **Emulated latencies**, two profiles, every export case at both: ${(report.settings.profiles ?? [{ name: 'fast', mixpanelMs: report.settings.mixpanelMs, clevertapMs: report.settings.clevertapMs }]).map((profile) => `${profile.name}: Mixpanel ${profile.mixpanelMs} ms per engage page, CleverTap ${profile.clevertapMs} ms per request`).join('; ')}
-  (\`/1/upload\` and each of the three custom-list calls). The emulator hub speaks HTTP/2 (HTTP/1.1 still served), as the
+  (\`/1/upload\`, \`/1/profile.json\` and each of the three custom-list calls). The emulator hub speaks HTTP/2 (HTTP/1.1 still served), as the
   real APIs do, so Chromium multiplexes the 15 uploads on one connection. Limits: Mixpanel 5 concurrent queries; CleverTap 15
   concurrent uploads of ≤ 1000 records. The engine asks for pages of 10,000; the emulator's \`limits.maxPageSize\`
   (1000 or 10,000) decides. Cohorts are seeded with 5 % ids without a profile, 10 % without
@@ -318,12 +318,12 @@ queries (5, Mixpanel's maximum), the fastest any engine could go within the APIs
     page k in    = Lm × (1 + ceil(k / q))  page 0 alone names the session; the rest q at a time
     batch j      may go once the page holding its last member is in (members spread evenly over the pages)
     uploads      15 slots of Lc each, batches in release order (scripts/bench/bounds.ts simulates them)
-    bound        = max(last upload in + Lc, read end + Lc) + Lc
+    bound        = max(last upload in, last batch released in + Lc, read end + Lc) + Lc
 
 The custom list's URL needs nothing, its file needs the complete read, and its completion needs every profile
-upserted and visible to CleverTap: the visibility check (3 profile reads, one round of CleverTap's 3 concurrent
-reads, counted in the call floor below) can only follow the last upload's answer, and the completion follows it.
-So two calls' latency are added after the uploads. "Bound at setting" uses the
+upserted and visible to CleverTap: the visibility check (3 profile reads of the newest profiles, one round of
+CleverTap's 3 concurrent reads, counted in the call floor below) follows the answer to the last batch released,
+and the completion follows it. "Bound at setting" uses the
 configured concurrency instead of 5. The naive baseline (scripts/bench/naive.ts) uses the same clients
 against the same emulators, strictly one request at a time: pages × Lm + (batches + 3) × Lc plus its own work.
 
