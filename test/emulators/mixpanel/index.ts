@@ -306,10 +306,14 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
       return;
     }
     try {
-      const latency = emulator.latencyMs[route] ?? 0;
-      if (latency > 0) await delay(latency);
+      // The latency is the time to answer: the emulator's own work (a page of 10,000 profiles takes
+      // tens of ms) is done within it, as a server's is, not added to it.
+      const received = Date.now();
       const result = answer();
-      sendJson(response, result.status, result.body);
+      const body = JSON.stringify(result.body);
+      const rest = (emulator.latencyMs[route] ?? 0) - (Date.now() - received);
+      if (rest > 0) await delay(rest);
+      response.writeHead(result.status, { 'content-type': 'application/json' }).end(body);
     } finally {
       admission.release();
     }
