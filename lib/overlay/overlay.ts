@@ -119,6 +119,7 @@ export function startOverlay(options: OverlayOptions): Overlay {
     const same = trigger && trigger.target === elements[0];
     if (!same) {
       if (trigger) finishTrigger();
+      focusedOwn = null; // a new menu: focus is the app's until the user moves it to our item
       trigger = {
         cohort,
         projectId,

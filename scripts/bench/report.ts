@@ -348,7 +348,7 @@ ${cpuTable(report)}
 Floors: Mixpanel ceil(profiles / page size) engage queries and no cohorts/list; CleverTap first export
 ceil(exported / 1000) uploads + 3 profile reads (the visibility check of the newest profiles, one round of
 CleverTap's 3 concurrent reads) + 3 custom-list calls; dynamic re-run with 1 % churn (0.5 % leave, 0.5 % join):
-segment mode ceil(added / 1000) + 3, property mode ceil((added + removed) / 1000) (one request may carry
+segment mode ceil(added / 1000) + 3 profile reads + 3 custom-list calls, property mode ceil((added + removed) / 1000) (one request may carry
 \`$add\` and \`$remove\` records for different users); a re-run with no membership change: no CleverTap request at all.
 
 ${callsTable(report)}
@@ -418,14 +418,24 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
       const parts = [
         `read ${s(ph.readMs)} (bound at ${t.case.concurrency} q. ${s(readBound)}; ${Math.round(ph.readMs / Math.max(1, t.engageCalls))} ms a page where the APIs allow ${Math.round(t.workload.mixpanelLatencyMs / t.case.concurrency)})`,
         ph.uploadsDuringRead === undefined ? 'diff gap not recorded' : `diff gap ${s(ph.diffGapMs)}`,
-        `uploads ${s(ph.uploadMs)} (bound ${s(uploadBound)}, peak ${t.peakUploadConcurrency} in flight)`,
+        `uploads ${s(ph.uploadMs)} (bound ${s(uploadBound)}, peak ${t.peakUploadConcurrency} and mean ${ph.meanUploadsInFlight?.toFixed(1) ?? '–'} in flight at CleverTap, ${Math.round(ph.meanUploadMs ?? 0)} ms each there against a latency of ${t.workload.clevertapLatencyMs})`,
         `CSV gap ${s(ph.csvGapMs)}`,
-        `custom list ${s(ph.customListMs)} (its first two calls beside the uploads; bound ${s(t.workload.clevertapLatencyMs)} after them)`,
+        `custom list ${s(ph.customListMs)} (its first two calls beside the uploads; bound ${s(2 * t.workload.clevertapLatencyMs)} after them: the visibility round, then the completion)`,
         ...(ph.startGapMs === undefined ? [] : [`start ${s(ph.startGapMs)} and commit ${s(ph.commitGapMs ?? 0)} outside any call`]),
       ];
       return `- ${n(t.case.members)} / page ${n(t.case.pageSize)} / ${t.case.concurrency} q. / ${t.case.profile?.name ?? 'fast'} at ${x(ratioAtSetting(t))}: ${parts.join(', ')}. ${cpuCause(t)}`;
     });
     lines.push(`Where the exports over 1.25× lose their time (the emulators' request log, and the worker's CPU profile):\n\n${causes.join('\n')}`);
+    const allowedPerPage = (t: ThroughputResult) => t.workload.mixpanelLatencyMs / t.case.concurrency;
+    const cpuPerPage = (t: ThroughputResult) => (t.workerCpu ? t.workerCpu.busyMs / Math.max(1, t.engageCalls) : undefined);
+    const tight = missed.filter((t) => (cpuPerPage(t) ?? 0) > allowedPerPage(t));
+    if (tight.length) {
+      lines.push(
+        `In ${tight.length} of these the worker's CPU per page (${tight.map((t) => `${Math.round(cpuPerPage(t)!)} ms at ${n(t.case.members)} / ${t.case.concurrency} q.`).join(', ')}: parsing, staging and the page's share of the uploads) is more than the time a page takes at the APIs' limits (${tight.map((t) => `${Math.round(allowedPerPage(t))} ms`).join(', ')}), so the worker, not the APIs, sets the pace; ` +
+          'the uploads wait on the same thread and cores, which is why CleverTap sees fewer than 15 of them in flight and each one slower than its latency. ' +
+          'What would close it: more cores than the 2 shared here by the browser, its worker and the emulators, or less work a page on the worker\'s thread (staging a page is hashing, sorting and structured cloning of every member, on the thread that also sends the uploads).',
+      );
+    }
   }
   if (base && p) {
     lines.push(
