@@ -8,10 +8,7 @@
 import { z } from 'zod';
 import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS, type CleverTapRegion, type MixpanelRegion } from './regions';
 import { SettingsSchema, type Settings } from './settings';
-import type { CohortSummary, Rejection } from './shapes';
-
-export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
-export type SyncType = (typeof SYNC_TYPES)[number];
+import { SYNC_TYPES, type CohortSummary, type Rejection, type SyncType } from './shapes';
 
 const syncId = z.string().regex(/^\d+:\d+$/).max(40);
 const cohortId = z.number().int().positive();

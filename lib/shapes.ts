@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 
+/** One-time: a single export. Dynamic: an export every 15 minutes, each overwriting the last. */
+export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
+export type SyncType = (typeof SYNC_TYPES)[number];
+
 /** A record CleverTap refused, with its reason. */
 export const RejectionSchema = z.object({
   /** The rejected record's identity; empty only when CleverTap's answer names no record at all. */

@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { CohortRef } from '../../lib/cohorts';
-import type { SyncType } from '../../lib/messages';
+import type { SyncType } from '../../lib/shapes';
 import type { MixpanelRegion } from '../../lib/regions';
 import { Button } from '../ui/Button';
 import { FOCUSABLE, ModalFrame } from '../ui/modal';

@@ -4,7 +4,8 @@
  */
 import type { ReactNode } from 'react';
 import type { Resolution } from '../../lib/cohorts';
-import type { CohortPreview, ConnectionsView, SyncType, SyncView } from '../../lib/messages';
+import type { CohortPreview, ConnectionsView, SyncView } from '../../lib/messages';
+import type { SyncType } from '../../lib/shapes';
 import { MIXPANEL_REGIONS, type MixpanelRegion } from '../../lib/regions';
 import { formatCount, totalSkipped } from '../../lib/ui/format';
 import { Button } from '../ui/Button';

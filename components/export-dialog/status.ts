@@ -2,7 +2,8 @@
  * The dialog's status sentences: status as text, never as colour alone. The words themselves
  * (status, phase, sync type) come from lib/ui/labels.ts, which every other screen uses too.
  */
-import type { SyncType, SyncView } from '../../lib/messages';
+import type { SyncView } from '../../lib/messages';
+import type { SyncType } from '../../lib/shapes';
 import { formatCount, formatDateTime } from '../../lib/ui/format';
 import { PHASE_LABEL, STATUS_LABEL, syncTypeName } from '../../lib/ui/labels';
 

@@ -6,7 +6,8 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { resolveCohort, type CohortRef, type Resolution } from '../../lib/cohorts';
-import { syncIdFor, type CohortPreview, type CohortSummary, type StateView, type SyncType, type SyncView } from '../../lib/messages';
+import { syncIdFor, type CohortPreview, type CohortSummary, type StateView, type SyncView } from '../../lib/messages';
+import type { SyncType } from '../../lib/shapes';
 import { sendToBackground } from '../../lib/send';
 import { stateClient, type StateClient, type StateSnapshot } from '../../lib/state-client';
 import { errorMessage as message } from '../../lib/ui/app-store';

@@ -3,7 +3,8 @@
  * starts a One-time or Dynamic sync, for when the in-page "…" menu cannot be used.
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { CohortSummary, SyncType, SyncView } from '../../lib/messages';
+import type { CohortSummary, SyncView } from '../../lib/messages';
+import type { SyncType } from '../../lib/shapes';
 import { sendToBackground } from '../../lib/send';
 import { errorMessage } from '../../lib/ui/app-store';
 import { formatCount } from '../../lib/ui/format';

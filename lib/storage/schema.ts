@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { SettingsSchema } from '../settings';
 import { CLEVERTAP_REGION_IDS, MIXPANEL_REGION_IDS } from '../regions';
-import { RejectionSchema } from '../shapes';
+import { RejectionSchema, SYNC_TYPES } from '../shapes';
 
 export const CLEVERTAP_REGIONS = CLEVERTAP_REGION_IDS;
 export const MIXPANEL_REGIONS = MIXPANEL_REGION_IDS;
@@ -40,8 +40,6 @@ export const NO_CONNECTIONS: Connections = { clevertap: null, mixpanel: null };
 // Settings cross the boundary (settings.save): declared once in lib/settings.ts, kept as they are.
 export { DEFAULT_SETTINGS, DELIVERY_MODES, SettingsSchema, type DeliveryMode, type Settings } from '../settings';
 
-export const SYNC_TYPES = ['one-time', 'dynamic'] as const;
-export type SyncType = (typeof SYNC_TYPES)[number];
 
 const SkipCountsSchema = z.object({
   /** No `$CleverTap_user_id` on the profile. */

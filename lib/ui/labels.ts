@@ -12,9 +12,9 @@ import type {
   RunPhase,
   RunTrigger,
   SyncState,
-  SyncType,
 } from '../messages';
 import type { DeliveryMode } from '../settings';
+import type { SyncType } from '../shapes';
 
 export type CleverTapRegionId = CleverTapConnectionView['region'];
 export type MixpanelRegionId = MixpanelConnectionView['region'];
