@@ -90,10 +90,14 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
       if (isLastPage(first)) return;
     }
     for (;;) {
+      // After a Stop, no page goes out, and none that arrived before it is handed over.
+      options.signal?.throwIfAborted();
       refill();
       const pending = inFlight.get(next);
       if (!pending) return;
-      const response = unwrap(await pending, next);
+      const settled = await pending;
+      options.signal?.throwIfAborted();
+      const response = unwrap(settled, next);
       inFlight.delete(next);
       // Keep every slot busy while the consumer stages this page.
       if (!isLastPage(response)) refill();

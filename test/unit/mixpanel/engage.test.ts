@@ -216,15 +216,23 @@ describe('engagePages', () => {
     h.emulator.latencyMs.engage = 30;
     const controller = new AbortController();
     const { gate, log } = recordingGate();
+    const answered = new Set<number>();
+    const spy = spyFetch(h.hub.fetch, (call, json) => {
+      answered.add(Number(call.body.get('page') ?? 0));
+      return json;
+    });
     const seen: number[] = [];
     const read = async () => {
-      for await (const page of h.client({}, { requestedPageSize: 100, gate }).engagePages({
+      for await (const page of h.client({}, { fetch: spy.fetch, requestedPageSize: 100, gate }).engagePages({
         cohortId: COHORT,
         outputProperties: OUTPUT,
         signal: controller.signal,
       })) {
         seen.push(page.page);
-        if (page.page === 1) controller.abort(new Error('user pressed Stop'));
+        if (page.page !== 1) continue;
+        // Page 2 is already in when the user presses Stop: it must not be handed over after it.
+        while (!answered.has(2)) await new Promise((resolve) => setTimeout(resolve, 5));
+        controller.abort(new Error('user pressed Stop'));
       }
     };
     await expect(read()).rejects.toThrow('user pressed Stop');
