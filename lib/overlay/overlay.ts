@@ -425,7 +425,10 @@ export function startOverlay(options: OverlayOptions): Overlay {
     item.addEventListener(
       'blur',
       // A blur caused by removal (some engines fire one) keeps the note, so the re-inserted item gets focus back.
-      () => queueMicrotask(() => item.isConnected && focusedOwn === item && (focusedOwn = null)),
+      () =>
+        queueMicrotask(() => {
+          if (item.isConnected && focusedOwn === item) focusedOwn = null;
+        }),
       { signal },
     );
     item.addEventListener('click', activate, { signal });
