@@ -86,5 +86,10 @@ export async function applyFault(fault: Fault, response: ServerResponse): Promis
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  sendJsonText(response, status, JSON.stringify(body));
+}
+
+/** For a body serialized ahead of the send. */
+export function sendJsonText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(text);
 }

@@ -6,7 +6,7 @@
  * (web-page fixtures) or get a 404.
  */
 import type { ServerResponse } from 'node:http';
-import { FaultPlan, applyFault, delay, sendJson } from '../faults';
+import { FaultPlan, applyFault, delay, sendJson, sendJsonText } from '../faults';
 import type { Emulator, EmulatorRequest } from '../hub';
 import { answerMe, authenticate, type Authenticated } from './app';
 import { engageBody, matchingIds, parseEngageQuery, type EngageSession } from './engage';
@@ -313,7 +313,7 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
       const body = JSON.stringify(result.body);
       const rest = (emulator.latencyMs[route] ?? 0) - (Date.now() - received);
       if (rest > 0) await delay(rest);
-      response.writeHead(result.status, { 'content-type': 'application/json' }).end(body);
+      sendJsonText(response, result.status, body);
     } finally {
       admission.release();
     }

@@ -1,5 +1,5 @@
 import { checkIdentity } from '../../../lib/clevertap/identity';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/http/errors';
 import type { EngagePage } from '../../../lib/mixpanel/client';
 import { FIXTURE } from '../../emulators/mixpanel';
@@ -231,7 +231,7 @@ describe('engagePages', () => {
         seen.push(page.page);
         if (page.page !== 1) continue;
         // Page 2 is already in when the user presses Stop: it must not be handed over after it.
-        while (!answered.has(2)) await new Promise((resolve) => setTimeout(resolve, 5));
+        await vi.waitUntil(() => answered.has(2));
         controller.abort(new Error('user pressed Stop'));
       }
     };
