@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { ApiError, type QueryLoad } from '../http/errors';
 import { basicAuth, fetchJson, type Fetch } from '../http/fetch-json';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../http/retry';
-import { pageThrough, type EngagePage, type EngageResume } from './engage-pager';
+import { pageThrough, type EngagePage, type EngageResume, type StagingWindow } from './engage-pager';
 import { describeMixpanelError } from './errors';
 import { toMeInfo, type MeInfo } from './me';
 import { MIXPANEL_REGIONS, type MixpanelRegion } from './regions';
@@ -15,6 +15,7 @@ import type { CohortSummary } from '../shapes';
 import { cohortListSchema, engageResponseSchema, meResponseSchema, projectServiceAccountsSchema } from './schemas';
 
 export type { EngagePage, EngageProfile, EngageResume } from './engage-pager';
+export { StagingWindow } from './engage-pager';
 
 export interface MixpanelCredentials {
   region: MixpanelRegion;
@@ -54,6 +55,7 @@ export interface EngageRequest {
   outputProperties: readonly string[];
   resume?: EngageResume;
   signal?: AbortSignal;
+  window?: StagingWindow;
 }
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -127,6 +129,7 @@ export class MixpanelClient {
         concurrency: this.options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY,
         resume: request.resume,
         signal: request.signal,
+        window: request.window,
         cohortId: request.cohortId,
       },
     );

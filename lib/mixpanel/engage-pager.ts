@@ -36,8 +36,45 @@ export interface PagerOptions {
   concurrency: number;
   resume?: EngageResume;
   signal?: AbortSignal;
+  /** Pages handed over and not yet durable, counted against `concurrency`. */
+  window?: StagingWindow;
   /** For messages only. */
   cohortId: number;
+}
+
+/**
+ * The pages a consumer holds: handed over, not yet durable. Counted against the query concurrency,
+ * they bound what a worker stopped at any instant loses to `concurrency` pages (in flight or held),
+ * each of them a query from Mixpanel's hourly allowance.
+ */
+export class StagingWindow {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+  /** The pager's refill, set while it pages: a released slot goes out at once. */
+  onRelease?: () => void;
+
+  get held(): number {
+    return this.count;
+  }
+
+  /** Called by the pager as it hands a page over. */
+  hold(): void {
+    this.count++;
+  }
+
+  /** Called by the consumer once a page is durable, or has failed. */
+  release(): void {
+    this.count = Math.max(0, this.count - 1);
+    this.onRelease?.();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves at the next release. */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
 }
 
 type Settled = { ok: true; value: EngageResponse } | { ok: false; error: unknown };
@@ -60,15 +97,17 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
     // Pages are estimated from page 0's total, but a full page at the end means there is more.
     let lastExpected = 0;
     let launch = 0;
-    const beginPaging = () => {
-      launch = next;
-      lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
-    };
+    const held = () => options.window?.held ?? 0;
     const refill = () => {
-      while (inFlight.size < Math.max(1, options.concurrency) && launch <= lastExpected) {
+      while (!controller.signal.aborted && inFlight.size + held() < Math.max(1, options.concurrency) && launch <= lastExpected) {
         inFlight.set(launch, fetchSettled(launch, session.id));
         launch++;
       }
+    };
+    const beginPaging = () => {
+      launch = next;
+      lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
+      if (options.window) options.window.onRelease = refill;
     };
     if (options.resume) {
       const { sessionId, pageSize, total, nextPage } = options.resume;
@@ -81,6 +120,7 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
       session = { id: first.session_id ?? '', pageSize: first.page_size, total };
       next = 1;
       beginPaging();
+      options.window?.hold();
       if (!isLastPage(first)) {
         if (!session.id) throw malformed('page 0 is full but names no session_id to page with');
         // The next pages are asked for before page 0 is handed over, so they load while it is staged.
@@ -93,13 +133,21 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
       // After a Stop, no page goes out, and none that arrived before it is handed over.
       options.signal?.throwIfAborted();
       refill();
-      const pending = inFlight.get(next);
+      let pending = inFlight.get(next);
+      // Every slot is held by pages still being staged: the next goes out when one is durable.
+      while (!pending && launch <= lastExpected && held() > 0) {
+        await options.window!.released();
+        options.signal?.throwIfAborted();
+        refill();
+        pending = inFlight.get(next);
+      }
       if (!pending) return;
       const settled = await pending;
       options.signal?.throwIfAborted();
       const response = unwrap(settled, next);
       inFlight.delete(next);
-      // Keep every slot busy while the consumer stages this page.
+      options.window?.hold();
+      // Keep every free slot busy while the consumer stages this page.
       if (!isLastPage(response)) refill();
       yield toPage(response, session);
       if (isLastPage(response)) return;
@@ -109,6 +157,7 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
   } finally {
     // Consumer broke out, a page failed, or the read ended early: drop pages still in flight.
     options.signal?.removeEventListener('abort', forwardAbort);
+    if (options.window) options.window.onRelease = undefined;
     controller.abort();
     await Promise.all(inFlight.values());
   }

@@ -3,7 +3,7 @@
  * stage the exportable ones, checkpointing after every page.
  */
 import { ApiError } from '../http/errors';
-import type { EngagePage, MixpanelClient } from '../mixpanel/client';
+import { StagingWindow, type EngagePage, type MixpanelClient } from '../mixpanel/client';
 import { EMPTY_COUNTS, saveRun, type ActiveRun } from '../storage/runs';
 import { deleteSnapshot, queuePage, type Member, type QueuedPage } from '../storage/snapshots';
 import type { SkipCounts } from '../storage/schema';
@@ -32,6 +32,7 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
       // Each page is prepared and queued while the one before it commits; progress is reported
       // only for what is durable.
       let queued: QueuedPage | undefined;
+      const window = new StagingWindow();
       const settle = async () => {
         if (!queued) return;
         const page = queued;
@@ -45,10 +46,13 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
           outputProperties: OUTPUT_PROPERTIES,
           resume: resumePoint(run),
           signal: ctx.signal,
+          window,
         })) {
           // The pager has just asked for the next page: let its request go out before this page's CPU work.
           await letPendingChainsRun();
           const next = await queueEngagePage(run, page, ctx.takeQueries(), ctx.onStaged);
+          const release = () => window.release();
+          next.durable.then(release, release);
           await settle();
           queued = next;
           run = next.checkpoint;

@@ -1,7 +1,7 @@
 import { checkIdentity } from '../../../lib/clevertap/identity';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/http/errors';
-import type { EngagePage } from '../../../lib/mixpanel/client';
+import { StagingWindow, type EngagePage } from '../../../lib/mixpanel/client';
 import { FIXTURE } from '../../emulators/mixpanel';
 import { readAll, recordingGate, spyFetch, useMixpanelHub } from './harness';
 
@@ -101,6 +101,68 @@ describe('engagePages', () => {
     const rest: EngagePage[] = [];
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
     expect(rest.map((page) => page.page)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('counts pages the consumer still holds against the concurrency, and sends the next at each release', async () => {
+    h.emulator.seedCohort({ projectId: PROJECT, cohortId: COHORT, members: 650, withoutProfileShare: 0 });
+    const spy = spyFetch(h.hub.fetch);
+    const asked = () => spy.calls.map((call) => Number(call.body.get('page') ?? 0)).sort();
+    const window = new StagingWindow();
+    const pages = h.client({}, { fetch: spy.fetch, requestedPageSize: 100, pageConcurrency: 3 }).engagePages({
+      cohortId: COHORT,
+      outputProperties: OUTPUT,
+      window,
+    });
+    const iterator = pages[Symbol.asyncIterator]();
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await iterator.next()).value?.page).toBe(0);
+    // Page 0 is held (not yet durable): two of the three slots are asking.
+    await settle();
+    expect(asked()).toEqual([0, 1, 2]);
+    expect(window.held).toBe(1);
+    window.release();
+    await settle();
+    expect(asked()).toEqual([0, 1, 2, 3]);
+    // Pages 1 and 2 held: page 3 alone is asking, and each release sends one more.
+    expect((await iterator.next()).value?.page).toBe(1);
+    expect((await iterator.next()).value?.page).toBe(2);
+    await settle();
+    expect(window.held).toBe(2);
+    expect(asked()).toEqual([0, 1, 2, 3]);
+    window.release();
+    await settle();
+    expect(asked()).toEqual([0, 1, 2, 3, 4]);
+    window.release();
+    const rest: number[] = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      rest.push(next.value.page);
+      window.release();
+    }
+    expect(rest).toEqual([3, 4, 5, 6]);
+    expect(h.emulator.counters.peakConcurrency).toBeLessThanOrEqual(3);
+  });
+
+  it('at a concurrency of 1, waits for the held page to be released before asking for the next', async () => {
+    h.emulator.seedCohort({ projectId: PROJECT, cohortId: COHORT, members: 250, withoutProfileShare: 0 });
+    const spy = spyFetch(h.hub.fetch);
+    const window = new StagingWindow();
+    const pages: EngagePage[] = [];
+    for await (const page of h.client({}, { fetch: spy.fetch, requestedPageSize: 100, pageConcurrency: 1 }).engagePages({
+      cohortId: COHORT,
+      outputProperties: OUTPUT,
+      window,
+    })) {
+      pages.push(page);
+      // Nothing is asked for while this page is held; it is durable a moment later.
+      const askedWhileHeld = spy.calls.length;
+      setTimeout(() => {
+        expect(spy.calls.length).toBe(askedWhileHeld);
+        window.release();
+      }, 20);
+    }
+    expect(pages.map((page) => page.page)).toEqual([0, 1, 2]);
+    expect(ids(pages)).toEqual(profiled());
+    expect(spy.calls).toHaveLength(3);
   });
 
   it('honours a server page_size smaller than the one asked for', async () => {
