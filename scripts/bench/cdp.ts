@@ -3,7 +3,7 @@
  * session on (the extension's service worker): heap sampling and a CPU profile during a run.
  * Node 20 has WebSocket behind --experimental-websocket; main.ts re-executes itself with it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface MinimalWebSocket {
@@ -120,6 +120,9 @@ export class HeapSampler {
     if (this.target && !this.target.closed && this.profiledTarget === this.targetId) {
       try {
         const { profile } = await this.target.send<{ profile: CpuProfile }>('Profiler.stop');
+        // For DevTools' Performance panel: BENCH_CPU_PROFILE_DIR=/tmp/profiles npm run bench …
+        const dir = process.env.BENCH_CPU_PROFILE_DIR;
+        if (dir) writeFileSync(`${dir}/worker-${Date.now()}.cpuprofile`, JSON.stringify(profile));
         this.cpu = summarizeProfile(profile);
       } catch {
         this.cpu = undefined;

@@ -10,6 +10,7 @@
  *   npm run bench -- --only=engine --members=100000 --page-size=10000   and one server page size
  *   npm run bench -- --no-write      print only, leave BENCHMARKS.md alone
  *   npm run bench -- --render=/tmp/bench-last-<checkout>.json   rewrite BENCHMARKS.md from a saved run's figures
+ *   BENCH_CPU_PROFILE_DIR=/tmp/profiles npm run bench …   also saves each export's worker CPU profile (.cpuprofile)
  */
 import { spawnSync } from 'node:child_process';
 import { hasWebSocket } from './cdp';

@@ -300,7 +300,8 @@ Every figure is compared, in the same run, with its bound and (for exports) with
 - **Run time**: ${runTime(report)}
 - **Emulated latencies**, two profiles, every export case at both: ${(report.settings.profiles ?? [{ name: 'fast', mixpanelMs: report.settings.mixpanelMs, clevertapMs: report.settings.clevertapMs }]).map((profile) => `${profile.name}: Mixpanel ${profile.mixpanelMs} ms per engage page, CleverTap ${profile.clevertapMs} ms per request`).join('; ')}
   (\`/1/upload\`, \`/1/profile.json\` and each of the three custom-list calls). The emulator hub speaks HTTP/2 (HTTP/1.1 still served), as the
-  real APIs do, so Chromium multiplexes the 15 uploads on one connection. Limits: Mixpanel 5 concurrent queries; CleverTap 15
+  real APIs do, so Chromium multiplexes the 15 uploads on one connection, with flow-control windows that never make a body wait
+  for this process. Each latency is the time to answer: building a page or ingesting an upload is done within it. Limits: Mixpanel 5 concurrent queries; CleverTap 15
   concurrent uploads of ≤ 1000 records. The engine asks for pages of 10,000; the emulator's \`limits.maxPageSize\`
   (1000 or 10,000) decides. Cohorts are seeded with 5 % ids without a profile, 10 % without
   \`$CleverTap_user_id\`, 5 % with an invalid one (so 100k members = about 95k profiles, 80k exported).

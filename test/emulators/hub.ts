@@ -55,6 +55,9 @@ export function hostMatches(pattern: string, host: string): boolean {
 type AnyRequest = IncomingMessage | Http2ServerRequest;
 type AnyResponse = ServerResponse | Http2ServerResponse;
 
+const STREAM_WINDOW = 16 * 1024 * 1024;
+const CONNECTION_WINDOW = 2 ** 31 - 1;
+
 export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
   const handler = async (req: AnyRequest, res: AnyResponse) => {
     const chunks: Buffer[] = [];
@@ -89,7 +92,13 @@ export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
     void handler(req, res).catch(() => ('stream' in res ? res.stream.destroy() : res.destroy()));
 
   const pems = await generate([{ name: 'commonName', value: 'cohort-sync-emulators' }], { keySize: 2048 });
-  const secure = createSecureServer({ key: pems.private, cert: pems.cert, allowHTTP1: true }, listener);
+  // Large flow-control windows. A production front end grants window as fast as bytes arrive (nginx
+  // opens the connection's to 2^31 − 1 at once); this process also builds Mixpanel pages and ingests
+  // uploads, and with Node's 64 KB defaults each ~120 KB upload waited on it for more window.
+  const secure = createSecureServer(
+    { key: pems.private, cert: pems.cert, allowHTTP1: true, settings: { initialWindowSize: STREAM_WINDOW } },
+    listener,
+  );
   const servers: NetServer[] = [secure, createHttpServer(listener)];
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
@@ -100,6 +109,7 @@ export async function startHub(emulators: readonly Emulator[]): Promise<Hub> {
     });
   }
   secure.on('session', (session: Http2Session) => {
+    session.setLocalWindowSize(CONNECTION_WINDOW);
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
