@@ -85,11 +85,32 @@ export async function applyFault(fault: Fault, response: ServerResponse): Promis
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  sendJsonText(response, status, JSON.stringify(body));
+/**
+ * Runs `handle` at once and sends what it wrote when `latencyMs` have passed since: the emulator's
+ * own work (parsing a file of 800,000 rows, matching them) is part of the latency, as a server's is.
+ * The handlers answer with `writeHead(…).end(…)` only, which is all the recorder keeps.
+ */
+export async function answerWithin(latencyMs: number, response: ServerResponse, handle: (response: ServerResponse) => void): Promise<void> {
+  const received = Date.now();
+  let head: Parameters<ServerResponse['writeHead']> | undefined;
+  let body: unknown;
+  const recorder = {
+    writeHead(...args: Parameters<ServerResponse['writeHead']>) {
+      head = args;
+      return recorder;
+    },
+    end(chunk?: unknown) {
+      body = chunk;
+      return recorder;
+    },
+  };
+  handle(recorder as unknown as ServerResponse);
+  const rest = latencyMs - (Date.now() - received);
+  if (rest > 0) await delay(rest);
+  if (head) response.writeHead(...head);
+  response.end(body);
 }
 
-/** For a body serialized ahead of the send. */
-export function sendJsonText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(text);
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { completedBodyProblem, readCsvRecords, REGION_HOSTS, type EmulatedRegion } from './contract';
-import { FaultPlan, applyFault, delay, type Fault } from '../faults';
+import { FaultPlan, answerWithin, applyFault, type Fault } from '../faults';
 import type { Emulator, EmulatorRequest } from '../hub';
 import { renderStatePage } from './html';
 import { createPresigner, s3Error } from './presign';
@@ -309,19 +309,14 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
     }
     account.uploadsInFlight++;
     stats.peakConcurrentUploads = Math.max(stats.peakConcurrentUploads, account.uploadsInFlight);
-    let answer: { status: number; text: string };
     try {
-      // The latency is the time to answer: parsing and storing 1000 records is done within it, as a
-      // server's is, not added to it.
-      const received = Date.now();
-      const processed = processUpload(request, account);
-      answer = { status: processed.status, text: JSON.stringify(processed.body) };
-      const rest = latencyMs.upload - (Date.now() - received);
-      if (rest > 0) await delay(rest);
+      await answerWithin(latencyMs.upload, response, (answer) => {
+        const processed = processUpload(request, account);
+        send(answer, processed.status, processed.body);
+      });
     } finally {
       account.uploadsInFlight--;
     }
-    sendText(response, answer.status, answer.text);
   };
 
   const processUpload = (request: EmulatorRequest, account: AccountData): { status: number; body: unknown } => {
@@ -596,8 +591,7 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
         if (await applyFault(fault, response)) return;
       }
       if (isFile) {
-        await delay(latencyMs.customListFile);
-        customListFile(request, response);
+        await answerWithin(latencyMs.customListFile, response, (answer) => customListFile(request, answer));
         return;
       }
       const route = routes[path];
@@ -622,20 +616,21 @@ export function createCleverTapEmulator(options: CleverTapEmulatorOptions = {}):
         return;
       }
       if (route.route === 'profile') {
-        await delay(latencyMs.profile);
-        readProfile(request, response, account);
+        await answerWithin(latencyMs.profile, response, (answer) => readProfile(request, answer, account));
         return;
       }
       if (route.route === 'upload') {
         await upload(request, response, account);
         return;
       }
-      await delay(latencyMs[route.route]);
-      if (route.route === 'connect') {
-        if (!request.url.searchParams.get('partner')) fail(response, 400, 'partner is mandatory');
-        else send(response, 200, { status: 'success' });
-      } else if (route.route === 'customListUrl') customListUrl(response, account);
-      else customListCompleted(request, response, account);
+      const { route: name } = route;
+      await answerWithin(latencyMs[name], response, (answer) => {
+        if (name === 'connect') {
+          if (!request.url.searchParams.get('partner')) fail(answer, 400, 'partner is mandatory');
+          else send(answer, 200, { status: 'success' });
+        } else if (name === 'customListUrl') customListUrl(answer, account);
+        else customListCompleted(request, answer, account);
+      });
     },
 
     addAccount,
@@ -692,12 +687,7 @@ function bodyProblem(request: EmulatorRequest): string | undefined {
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  sendText(response, status, JSON.stringify(body));
-}
-
-/** For a body serialized ahead of the send. */
-function sendText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'content-type': JSON_TYPE }).end(text);
+  response.writeHead(status, { 'content-type': JSON_TYPE }).end(JSON.stringify(body));
 }
 
 function header(request: EmulatorRequest, name: string): string | undefined {

@@ -6,7 +6,7 @@
  * (web-page fixtures) or get a 404.
  */
 import type { ServerResponse } from 'node:http';
-import { FaultPlan, applyFault, delay, sendJson, sendJsonText } from '../faults';
+import { FaultPlan, answerWithin, applyFault, sendJson } from '../faults';
 import type { Emulator, EmulatorRequest } from '../hub';
 import { answerMe, authenticate, type Authenticated } from './app';
 import { engageBody, matchingIds, parseEngageQuery, type EngageSession } from './engage';
@@ -306,14 +306,11 @@ export function createMixpanelEmulator(seed: MixpanelEmulatorSeed = {}): Mixpane
       return;
     }
     try {
-      // The latency is the time to answer: the emulator's own work (a page of 10,000 profiles takes
-      // tens of ms) is done within it, as a server's is, not added to it.
-      const received = Date.now();
-      const result = answer();
-      const body = JSON.stringify(result.body);
-      const rest = (emulator.latencyMs[route] ?? 0) - (Date.now() - received);
-      if (rest > 0) await delay(rest);
-      sendJsonText(response, result.status, body);
+      // A page of 10,000 profiles takes tens of ms to build: within the latency, not added to it.
+      await answerWithin(emulator.latencyMs[route] ?? 0, response, (reply) => {
+        const result = answer();
+        sendJson(reply, result.status, result.body);
+      });
     } finally {
       admission.release();
     }
