@@ -32,7 +32,9 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
       // Each page is prepared and queued while the one before it commits; progress is reported
       // only for what is durable.
       let queued: QueuedPage | undefined;
-      const window = new StagingWindow();
+      // A page keeps its query slot until it is durable: a worker stopped at any instant loses at
+      // most the concurrency's worth of pages.
+      const staging = new StagingWindow();
       const settle = async () => {
         if (!queued) return;
         const page = queued;
@@ -46,12 +48,12 @@ export async function readCohort(start: ActiveRun, ctx: ReadContext): Promise<Ac
           outputProperties: OUTPUT_PROPERTIES,
           resume: resumePoint(run),
           signal: ctx.signal,
-          window,
+          window: staging,
         })) {
           // The pager has just asked for the next page: let its request go out before this page's CPU work.
           await letPendingChainsRun();
           const next = await queueEngagePage(run, page, ctx.takeQueries(), ctx.onStaged);
-          const release = () => window.release();
+          const release = () => staging.release();
           next.durable.then(release, release);
           await settle();
           queued = next;

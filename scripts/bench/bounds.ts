@@ -32,6 +32,9 @@ export interface Workload {
 export const pagesOf = (w: Workload) => Math.max(1, Math.ceil(w.profiles / w.pageSize));
 export const batchesOf = (valid: number) => Math.ceil(valid / BATCH);
 
+/** Upload batches, a visibility check of the last (at most 3) new profiles, the custom list's 3 steps. */
+export const firstExportFloor = (exported: number) => batchesOf(exported) + visibilityChecks(exported) + CUSTOM_LIST_CALLS;
+
 export function pipelinedBoundMs(w: Workload, mixpanelConcurrent = MIXPANEL_CONCURRENT): number {
   const pages = pagesOf(w);
   const pageIn = (page: number) => w.mixpanelLatencyMs * (1 + Math.ceil(page / mixpanelConcurrent));

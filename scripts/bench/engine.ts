@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { StateView as AppState, SyncView as Sync } from '../../lib/messages';
 import { createEmulators, EMULATOR_CREDENTIALS, type EmulatorSet } from '../../test/emulators';
 import { CLEVERTAP_ID } from '../../test/emulators/mixpanel';
-import { batchesOf, CUSTOM_LIST_CALLS, pagesOf, pipelinedBoundMs, visibilityChecks, type Workload } from './bounds';
+import { batchesOf, CUSTOM_LIST_CALLS, firstExportFloor, pagesOf, pipelinedBoundMs, visibilityChecks, type Workload } from './bounds';
 import { launchBench, sleep, type BenchBrowser } from './browser';
 import { HeapSampler, type CpuSummary } from './cdp';
 
@@ -436,6 +436,10 @@ export interface ResumeResult {
   baselineClevertapRequests: number;
   uploadRequests: number;
   baselineUploadRequests: number;
+  /** The stopped run's own floors (its cohort is seeded afresh): what an unstopped run of it would call. */
+  engageFloor?: number;
+  uploadFloor?: number;
+  clevertapFloor?: number;
 }
 
 /** A run whose worker is stopped half-way through a phase, woken at once by a message. */
@@ -445,7 +449,7 @@ export async function resumeCost(session: EngineSession, phase: 'reading' | 'del
   apis.mixpanel.limits.maxPageSize = pageSize;
   await browser.saveSettings({ queryBudget: { hourly: 60, concurrent: concurrency } });
   const cohortId = newCohortId();
-  seed(apis, cohortId, members);
+  const seeded = seed(apis, cohortId, members);
   let stoppedAtMs = 0;
   const run = await measuredRun(session, cohortId, {
     start: 'start',
@@ -477,5 +481,8 @@ export async function resumeCost(session: EngineSession, phase: 'reading' | 'del
     baselineClevertapRequests: baseline.clevertapRequests,
     uploadRequests: run.uploadRequests,
     baselineUploadRequests: baseline.uploadRequests,
+    engageFloor: pagesOf(workloadOf(seeded, pageSize)),
+    uploadFloor: batchesOf(run.summary.counts.exported),
+    clevertapFloor: firstExportFloor(run.summary.counts.exported),
   };
 }
