@@ -452,7 +452,7 @@ function findings(report: BenchReport, base: ThroughputResult | undefined, big: 
   }
   const peakUploads = Math.max(0, ...rows.map((t) => t.peakUploadConcurrency));
   lines.push(
-    `Uploads: peak ${peakUploads} in flight (CleverTap allows 15). The emulator hub now speaks HTTP/2, so Chromium's 6-connections-per-host limit of HTTP/1.1 no longer caps them.`,
+    `Uploads: peak ${peakUploads} in flight (CleverTap allows 15). The emulator hub speaks HTTP/2, so Chromium's 6-connections-per-host limit of HTTP/1.1 does not cap them.`,
   );
   const overlapped = rows.filter((t) => (t.phases?.uploadsDuringRead ?? 0) > 0).length;
   lines.push(
