@@ -204,7 +204,7 @@ function resumeTable(report: BenchReport): string {
   );
 }
 
-/** Calls beyond the stopped run's own floor (its cohort is seeded afresh, so its floor may differ by one from the unstopped run's); runs saved before floors were recorded compare with the unstopped run. */
+/** Calls beyond the stopped run's own floor; runs saved before floors were recorded compare with the unstopped run. */
 const extra = (r: ResumeResult) => ({
   engage: r.engageCalls - (r.engageFloor ?? r.baselineEngageCalls),
   uploads: r.uploadRequests - (r.uploadFloor ?? r.baselineUploadRequests),
@@ -371,7 +371,9 @@ ${million ? '' : '\nThe 1M-member run is opt-in (`--million`); it is not in this
 
 The worker is stopped (CDP \`ServiceWorker.stopWorker\`) half-way through the read (100k members, pages of 1000,
 default concurrency), or as soon as the delivery phase shows (pages of 10,000, 5 queries: at pages of 1000 the uploads
-are nearly all sent during the read), and woken at once by a message; compared with the unstopped run above.
+are nearly all sent during the read), and woken at once by a message. Calls are counted over the stopped run's own
+floor (its cohort is seeded afresh, so it may have a page or a batch more than the unstopped run above); wall times
+are compared with the unstopped run.
 
 ${report.resume.length ? resumeTable(report) : 'Not run.'}
 
