@@ -49,8 +49,7 @@ export interface PagerOptions {
  */
 export class StagingWindow {
   private count = 0;
-  private waiters: (() => void)[] = [];
-  /** The pager's refill, set while it pages: a released slot goes out at once. */
+  /** Set by the pager while it pages: a released slot goes out at once. */
   onRelease?: () => void;
 
   get held(): number {
@@ -66,14 +65,6 @@ export class StagingWindow {
   release(): void {
     this.count = Math.max(0, this.count - 1);
     this.onRelease?.();
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  /** Resolves at the next release. */
-  released(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 
@@ -104,10 +95,17 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
         launch++;
       }
     };
+    // Wakes the pager when it waits for a slot that held pages fill.
+    let wake: (() => void) | undefined;
     const beginPaging = () => {
       launch = next;
       lastExpected = Math.max(Math.ceil(session.total / session.pageSize) - 1, next);
-      if (options.window) options.window.onRelease = refill;
+      if (options.window) {
+        options.window.onRelease = () => {
+          refill();
+          wake?.();
+        };
+      }
     };
     if (options.resume) {
       const { sessionId, pageSize, total, nextPage } = options.resume;
@@ -136,9 +134,9 @@ export async function* pageThrough(fetchPage: FetchEngagePage, options: PagerOpt
       let pending = inFlight.get(next);
       // Every slot is held by pages still being staged: the next goes out when one is durable.
       while (!pending && launch <= lastExpected && held() > 0) {
-        await options.window!.released();
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
         options.signal?.throwIfAborted();
-        refill();
         pending = inFlight.get(next);
       }
       if (!pending) return;

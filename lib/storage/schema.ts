@@ -40,7 +40,6 @@ export const NO_CONNECTIONS: Connections = { clevertap: null, mixpanel: null };
 // Settings cross the boundary (settings.save): declared once in lib/settings.ts, kept as they are.
 export { DEFAULT_SETTINGS, DELIVERY_MODES, SettingsSchema, type DeliveryMode, type Settings } from '../settings';
 
-
 const SkipCountsSchema = z.object({
   /** No `$CleverTap_user_id` on the profile. */
   missingId: z.number(),
